@@ -1,0 +1,333 @@
+import { Annotations, Arn, ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ImportResourceProperties, MAX_ACTIVE_IMPORTS, MAX_RESOURCE_SECONDS, REPORTING_MARGIN_SECONDS, RESOURCE_TYPE } from './handler/properties';
+import { ImportProvider } from './import-provider';
+import { BoundImportSource, ImportSource } from './import-source';
+import { ImportTimeRange, RenderedTimeRange } from './import-time-range';
+
+/** Properties of an {@link EventDataStoreImport}. */
+export interface EventDataStoreImportProps {
+  /** The event data store to import. */
+  readonly source: ImportSource;
+
+  /**
+   * Which events to import, by event time.
+   *
+   * @default - no time filter: everything in the store's retention period
+   */
+  readonly timeRange?: ImportTimeRange;
+
+  /**
+   * The role CloudWatch Logs uses to read the store. It must trust `cloudtrail.amazonaws.com` and
+   * allow `cloudtrail:GetEventDataStoreData` on the store, `logs:CreateLogGroup` and
+   * `logs:CreateLogStream` on the destination log group, `logs:PutResourcePolicy`, and
+   * `kms:Decrypt` / `kms:GenerateDataKey` on the store's customer managed key, if any.
+   * The construct does not change a role you bring.
+   *
+   * @default - a role shared by the stack's imports, allowed exactly the stores they import
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * What deleting the resource (or the stack) does to the import.
+   *
+   * - `RETAIN`: nothing. The import goes on or stays finished, and its log group and data stay.
+   * - `DESTROY`: cancels the import if it is still running, and deletes the destination log group
+   *   unless another import of the account (running or completed) writes or wrote to it.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Keep the deployment waiting until the import has finished, and fail it if the import fails.
+   * Without it, the resource is complete as soon as the import has started.
+   *
+   * @default false
+   */
+  readonly waitForCompletion?: boolean;
+
+  /**
+   * With `waitForCompletion`: how long to wait, in total, for a free import slot and then for the
+   * import to finish. At most 55 minutes (CloudFormation waits an hour at most for a custom
+   * resource, and the handler keeps the rest to report).
+   *
+   * @default Duration.minutes(50)
+   */
+  readonly completionTimeout?: Duration;
+
+  /**
+   * Without `waitForCompletion`: how long to wait for a free import slot when the account already
+   * runs 3 imports, before failing with the IDs of the running imports. At most 55 minutes.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly slotWaitTimeout?: Duration;
+}
+
+const MAX_TIMEOUT = Duration.seconds(MAX_RESOURCE_SECONDS - REPORTING_MARGIN_SECONDS);
+/** AWS's migration guide: data from before 2023 cannot be migrated. */
+const EARLIEST_MIGRATABLE = Date.UTC(2023, 0, 1);
+const DAY_MILLIS = 86_400_000;
+const WARNING_PREFIX = 'cdk-eventdatastore-import';
+
+/**
+ * Imports a CloudTrail Lake event data store's events into CloudWatch Logs, once, at deploy time
+ * (the CloudWatch Logs `CreateImportTask` API).
+ *
+ * The import writes into a log group that CloudWatch Logs creates and manages (Infrequent Access
+ * class). The construct provisions the import role (trusting `cloudtrail.amazonaws.com`, allowed
+ * exactly the store, its log group and its key), and a deploy-time function shared by the stack's
+ * imports.
+ *
+ * @resource Custom::EventDataStoreImport
+ */
+export class EventDataStoreImport extends Construct {
+  /** The import's ID, as CloudWatch Logs assigned it. Resolves at deploy time. */
+  public readonly importId: string;
+
+  /** ARN of the log group the import writes to, as CloudWatch Logs reports it. Resolves at deploy time. */
+  public readonly destinationLogGroupArn: string;
+
+  /** Name of the log group the import writes to (read from the service, not guessed). Resolves at deploy time. */
+  public readonly destinationLogGroupName: string;
+
+  /** The destination log group, for grants, metric filters and subscriptions. */
+  public readonly destinationLogGroup: logs.ILogGroup;
+
+  /** The role CloudWatch Logs uses to read the store. */
+  public readonly importRole: iam.IRole;
+
+  /** When the import was created (ISO 8601). Resolves at deploy time. */
+  public readonly creationTime: string;
+
+  /**
+   * The import's status when the resource last finished deploying: `IN_PROGRESS`, or with
+   * `waitForCompletion`, `COMPLETED`. Resolves at deploy time.
+   */
+  public readonly importStatus: string;
+
+  /** Bytes imported when the resource last finished deploying (the total with `waitForCompletion`). */
+  public readonly bytesImported: string;
+
+  /** The ARN of the event data store imported. */
+  public readonly eventDataStoreArn: string;
+
+  constructor(scope: Construct, id: string, props: EventDataStoreImportProps) {
+    super(scope, id);
+
+    const stack = Stack.of(this);
+    const source = props.source._bind(this);
+    const storeArn = parseEventDataStoreArn(source.eventDataStoreArn);
+    this.checkSameEnvironment(storeArn);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (removalPolicy !== RemovalPolicy.RETAIN && removalPolicy !== RemovalPolicy.DESTROY) {
+      throw new Error(`removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${removalPolicy}`);
+    }
+    const window = props.timeRange?._render() ?? {};
+    this.checkTimeRange(window, props.timeRange, source);
+    const waitForCompletion = props.waitForCompletion ?? false;
+    const timeout = this.checkTimeout(waitForCompletion, props);
+    this.eventDataStoreArn = source.eventDataStoreArn;
+
+    // Which log group the import creates is not documented consistently (FACTS.md): allow both names.
+    const destinationLogGroupArns = ['', '/'].map((prefix) => stack.formatArn({
+      service: 'logs',
+      region: storeArn.region,
+      account: storeArn.account,
+      resource: 'log-group',
+      resourceName: `${prefix}aws/cloudtrail/${storeArn.id}`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }));
+
+    const provider = ImportProvider.of(this);
+    let importRoleDependency: Construct | undefined;
+    if (props.role) {
+      this.importRole = props.role;
+      provider.allowPassRole(props.role);
+    } else {
+      const shared = provider.importRoleFor({ ...source, destinationLogGroupArns });
+      this.importRole = shared.role;
+      importRoleDependency = shared.policy;
+    }
+    provider.allowReadSource(source.eventDataStoreArn, source.keyPermissions);
+    if (source.keyPermissions?.key) {
+      allowCloudTrailToUseKey(source.keyPermissions.key);
+    }
+    if (source.keyPermissions?.assumption) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:kmsKeyIdToken`, source.keyPermissions.assumption);
+    }
+
+    const properties: ImportResourceProperties = {
+      ImportSourceArn: source.eventDataStoreArn,
+      ImportRoleArn: this.importRole.roleArn,
+      StartEventTime: renderNumber(window.startEventTime),
+      EndEventTime: renderNumber(window.endEventTime),
+      LookbackMillis: renderNumber(window.lookbackMillis),
+      WaitForCompletion: String(waitForCompletion),
+      TimeoutSeconds: String(timeout.toSeconds()),
+      RemovalPolicy: removalPolicy,
+    };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: RESOURCE_TYPE,
+      properties,
+      serviceTimeout: Duration.seconds(Math.min(MAX_RESOURCE_SECONDS, timeout.toSeconds() + REPORTING_MARGIN_SECONDS)),
+    });
+
+    // Policies first, and (aws-cdk issue 9840) still there when CloudFormation deletes the resource.
+    resource.node.addDependency(provider.policies);
+    if (importRoleDependency) resource.node.addDependency(importRoleDependency);
+    if (removalPolicy === RemovalPolicy.DESTROY) {
+      const destroyPolicy = new iam.ManagedPolicy(this, 'DestroyPolicy', {
+        description: 'Lets the import handler delete this import\'s destination log group (RemovalPolicy.DESTROY)',
+        roles: [provider.handlerRole],
+        statements: [new iam.PolicyStatement({
+          actions: ['logs:DeleteLogGroup'],
+          resources: destinationLogGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
+        })],
+      });
+      resource.node.addDependency(destroyPolicy);
+    }
+
+    this.importId = resource.getAttString('ImportId');
+    this.destinationLogGroupArn = resource.getAttString('DestinationLogGroupArn');
+    this.destinationLogGroupName = resource.getAttString('DestinationLogGroupName');
+    this.creationTime = resource.getAttString('CreationTime');
+    this.importStatus = resource.getAttString('ImportStatus');
+    this.bytesImported = resource.getAttString('BytesImported');
+    this.destinationLogGroup = logs.LogGroup.fromLogGroupArn(this, 'DestinationLogGroup', this.destinationLogGroupArn);
+
+    countImportsInEnvironment(this);
+  }
+
+  private checkSameEnvironment(storeArn: ParsedStoreArn): void {
+    const stack = Stack.of(this);
+    const differs = (a: string | undefined, b: string) => a !== undefined && !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+    if (differs(storeArn.region, stack.region)) {
+      throw new Error(`source: the event data store is in region ${storeArn.region} but the stack ${stack.stackName} is in ${stack.region}; imports are regional, so put the import in a stack in ${storeArn.region}`);
+    }
+    if (differs(storeArn.account, stack.account)) {
+      throw new Error(`source: the event data store is in account ${storeArn.account} but the stack ${stack.stackName} is in ${stack.account}; an import reads a store of its own account, so deploy it to ${storeArn.account}`);
+    }
+  }
+
+  private checkTimeRange(window: RenderedTimeRange, timeRange: ImportTimeRange | undefined, source: BoundImportSource): void {
+    if (!timeRange) return;
+    const text = timeRange._describe();
+    const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
+    const { startEventTime: start, endEventTime: end, lookbackMillis } = window;
+    for (const [name, value] of [['start', start], ['end', end]] as const) {
+      if (known(value) && (!Number.isFinite(value) || !Number.isInteger(value) || value < 0)) {
+        throw new Error(`timeRange: ${name} must be a whole number of milliseconds since the epoch, >= 0, got ${value} in ${text}`);
+      }
+    }
+    if (known(start) && known(end) && start > end) {
+      throw new Error(`timeRange: start (${iso(start)}) must not be after end (${iso(end)}) in ${text}`);
+    }
+    if (known(lookbackMillis) && lookbackMillis <= 0) {
+      throw new Error(`timeRange: the lookback must be longer than zero, got ${text}`);
+    }
+    if (known(end) && end > Date.now()) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:endInFuture`,
+        `timeRange: end (${iso(end)}) is in the future; the import copies only the events that exist when it runs, and later events are not added.`);
+    }
+    if (known(start) && start < EARLIEST_MIGRATABLE) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:before2023`,
+        `timeRange: start (${iso(start)}) is before 2023-01-01; AWS says events from before 2023 cannot be migrated to CloudWatch Logs.`);
+    }
+    const retentionDays = source.retentionDays;
+    if (known(retentionDays)) {
+      const retentionMillis = retentionDays * DAY_MILLIS;
+      if (known(lookbackMillis) && lookbackMillis > retentionMillis) {
+        throw new Error(`timeRange: ${text} reaches further back than the store's retention period of ${retentionDays} days; use at most Duration.days(${retentionDays})`);
+      }
+      const oldestKept = Date.now() - retentionMillis;
+      if (known(start) && start < oldestKept) {
+        throw new Error(`timeRange: start (${iso(start)}) is outside the store's retention period of ${retentionDays} days; the oldest events it keeps are from about ${iso(oldestKept)}, so start at or after that`);
+      }
+    }
+  }
+
+  private checkTimeout(waitForCompletion: boolean, props: EventDataStoreImportProps): Duration {
+    const [name, value, fallback] = waitForCompletion
+      ? ['completionTimeout', props.completionTimeout, Duration.minutes(50)] as const
+      : ['slotWaitTimeout', props.slotWaitTimeout, Duration.minutes(10)] as const;
+    const ignored = waitForCompletion ? props.slotWaitTimeout : props.completionTimeout;
+    if (ignored) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:ignoredTimeout`,
+        waitForCompletion ? 'slotWaitTimeout is ignored with waitForCompletion: completionTimeout bounds the queue and the import.'
+          : 'completionTimeout is ignored without waitForCompletion; set waitForCompletion: true to wait for the import.');
+    }
+    const timeout = value ?? fallback;
+    if (!Token.isUnresolved(timeout.toSeconds()) && (timeout.toSeconds() < 60 || timeout.toSeconds() > MAX_TIMEOUT.toSeconds())) {
+      throw new Error(`${name} must be between 1 minute and ${MAX_TIMEOUT.toMinutes()} minutes (CloudFormation waits at most an hour for a custom resource), got ${timeout.toHumanString()}`);
+    }
+    return timeout;
+  }
+}
+
+interface ParsedStoreArn {
+  readonly region?: string;
+  readonly account?: string;
+  /** The store's ID (a token when the ARN is one). */
+  readonly id: string;
+}
+
+const STORE_ARN = /^arn:(aws[a-zA-Z-]*):cloudtrail:([a-z0-9-]+):(\d{12}):eventdatastore\/([A-Za-z0-9-]{1,256})$/;
+
+function parseEventDataStoreArn(arn: string): ParsedStoreArn {
+  if (Token.isUnresolved(arn)) {
+    const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+    return { region: parts.region, account: parts.account, id: parts.resourceName! };
+  }
+  const match = STORE_ARN.exec(arn);
+  if (!match) {
+    throw new Error(`source: ${JSON.stringify(arn)} is not an event data store ARN; expected arn:<partition>:cloudtrail:<region>:<12-digit account>:eventdatastore/<id>`);
+  }
+  return { region: match[2], account: match[3], id: match[4] };
+}
+
+function renderNumber(value: number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // Tokens stay tokens (CloudFormation passes every property to the handler as a string).
+  return Token.isUnresolved(value) ? Token.asString(value) : String(value);
+}
+
+function iso(millis: number): string {
+  return new Date(millis).toISOString();
+}
+
+/** Key policy of an in-app key: CloudTrail decrypts the store for the import (FACTS.md: no SourceArn condition). */
+const keysAllowed = new WeakSet<object>();
+function allowCloudTrailToUseKey(key: { addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult }): void {
+  if (keysAllowed.has(key)) return;
+  keysAllowed.add(key);
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudTrailToReadForCloudWatchLogsImport',
+    principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: ['*'],
+  }));
+}
+
+/** More than 3 imports per account and region in one app: they queue (or fail after slotWaitTimeout). */
+const importsByEnvironment = new WeakMap<object, Map<string, number>>();
+function countImportsInEnvironment(imp: EventDataStoreImport): void {
+  const stack = Stack.of(imp);
+  const root = imp.node.root;
+  const counts = importsByEnvironment.get(root) ?? new Map<string, number>();
+  importsByEnvironment.set(root, counts);
+  const env = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
+    ? 'the environment-agnostic stacks'
+    : `account ${stack.account} in ${stack.region}`;
+  const count = (counts.get(env) ?? 0) + 1;
+  counts.set(env, count);
+  if (count > MAX_ACTIVE_IMPORTS) {
+    Annotations.of(imp).addWarningV2(`${WARNING_PREFIX}:moreThanThreeImports`,
+      `this app declares ${count} imports for ${env}; CloudWatch Logs runs at most ${MAX_ACTIVE_IMPORTS} imports per account at a time. ` +
+      'The others wait for a free slot: with waitForCompletion up to completionTimeout, otherwise up to slotWaitTimeout, then fail.');
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * How the handler reads the service's errors: which ones are worth another try, and what a
+ * person should check when one is final. No SDK imports: errors are duck-typed.
+ */
+
+/** The parts of an SDK v3 error the handler looks at. */
+export interface ServiceErrorLike {
+  readonly name?: string;
+  readonly message?: string;
+  readonly code?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly $retryable?: unknown;
+}
+
+export type ErrorKind =
+  /** Throttling, 5xx, dropped connections: the call may succeed if made again later. */
+  | 'transient'
+  /** IAM not yet propagated: the role or policy was just created. */
+  | 'permissions'
+  | 'not-found'
+  | 'invalid'
+  | 'conflict'
+  | 'other';
+
+const THROTTLING = /throttl|toomanyrequests|requestlimitexceeded|slowdown|ratelimit/i;
+const NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError|RequestTimeout|NetworkingError|ENOTFOUND|EAI_AGAIN/i;
+const PERMISSIONS = /accessdenied|not authorized|unauthorized|assume|iam:passrole|is not allowed to|permission/i;
+
+export function errorName(error: unknown): string {
+  const e = error as ServiceErrorLike;
+  return e?.name ?? e?.code ?? 'Error';
+}
+
+export function errorMessage(error: unknown): string {
+  const e = error as ServiceErrorLike;
+  return (e?.message ?? String(error)).trim();
+}
+
+export function classifyError(error: unknown): ErrorKind {
+  const e = error as ServiceErrorLike;
+  const name = errorName(error);
+  const text = `${name} ${errorMessage(error)} ${e?.code ?? ''}`;
+  const status = e?.$metadata?.httpStatusCode;
+  if (THROTTLING.test(name) || status === 429 || (status !== undefined && status >= 500) || NETWORK.test(text)) {
+    return 'transient';
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403 || PERMISSIONS.test(text)) {
+    return 'permissions';
+  }
+  if (name === 'ResourceNotFoundException') return 'not-found';
+  if (name === 'InvalidParameterException' || name === 'ValidationException') return 'invalid';
+  if (name === 'ConflictException') return 'conflict';
+  return 'other';
+}
+
+/**
+ * A failure that CloudFormation shows to a person: which import, which call, what the service
+ * said, and what to check.
+ */
+export class ImportFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportFailure';
+  }
+}
+
+export interface FailureContext {
+  /** Which resource: the event data store ARN, and the import ID once there is one. */
+  readonly subject: string;
+  /** Which call failed, e.g. CreateImportTask. */
+  readonly call: string;
+  readonly roleArn?: string;
+  readonly sourceArn?: string;
+  /** How long the handler kept trying, for the message. */
+  readonly triedForSeconds?: number;
+}
+
+/** Turns a final service error into a message that says what to check. */
+export function describeFailure(error: unknown, context: FailureContext): ImportFailure {
+  const said = `${errorName(error)}: ${errorMessage(error)}`;
+  const tried = context.triedForSeconds ? ` (retried for ${Math.round(context.triedForSeconds)} s)` : '';
+  const head = `${context.subject}: ${context.call} failed${tried}. The service said ${said}.`;
+  return new ImportFailure(`${head} ${hintFor(classifyError(error), context)}`);
+}
+
+function hintFor(kind: ErrorKind, context: FailureContext): string {
+  const source = context.sourceArn ?? 'the event data store';
+  switch (kind) {
+    case 'permissions':
+      return [
+        `Check that the import role ${context.roleArn ?? ''} trusts cloudtrail.amazonaws.com and allows`,
+        `cloudtrail:GetEventDataStoreData on ${source}, logs:CreateLogGroup and logs:CreateLogStream on the`,
+        'destination log group, logs:PutResourcePolicy, and kms:Decrypt and kms:GenerateDataKey on the store\'s key',
+        'when it has a customer managed key (whose key policy must also allow cloudtrail.amazonaws.com);',
+        'and that the deploy-time function may iam:PassRole that role and read the store.',
+        'New roles and policies can take a few minutes to work everywhere: deploy again if they were just created.',
+      ].join(' ');
+    case 'not-found':
+      return `Check that the event data store ${source} exists in this account and region (imports are regional).`;
+    case 'invalid':
+      return [
+        'Check the time range: start <= end, both >= 0, and inside the store\'s retention period',
+        '(AWS says data from before 2023 cannot be migrated). Check that the role and source ARNs are well formed.',
+      ].join(' ');
+    case 'conflict':
+      return `Another import of ${source} may be running: see \`aws logs describe-import-tasks --import-source-arn ${source}\`.`;
+    case 'transient':
+      return 'CloudWatch Logs was throttling or unavailable the whole time: deploy again later, or ask for a higher quota.';
+    default:
+      return [
+        `Check that ${source} is enabled (an import needs an ACTIVE source) and that fewer than 3 imports are`,
+        `running in the account: \`aws logs describe-import-tasks --import-status IN_PROGRESS\`.`,
+      ].join(' ');
+  }
+}

@@ -1,0 +1,210 @@
+import { Arn, ArnFormat, Aws, CfnResource, Duration, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/** Options for {@link ImportSource.fromEventDataStore}. */
+export interface EventDataStoreSourceOptions {
+  /**
+   * The store's customer managed key, when its `kmsKeyId` cannot tell the construct which key it is
+   * (for example a token from a parameter or an import), or to name the key object itself.
+   *
+   * @default - read from the store's `kmsKeyId`; no KMS permissions when it has none
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Options for {@link ImportSource.fromEventDataStoreArn}. */
+export interface EventDataStoreArnSourceOptions {
+  /**
+   * The store's customer managed key. The import role gets `kms:Decrypt` and
+   * `kms:GenerateDataKey` on it; a `kms.Key` defined in the app also gets a key policy statement
+   * that allows `cloudtrail.amazonaws.com` those actions.
+   *
+   * @default - the store uses an AWS owned key: no KMS permissions
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The store's retention period, so that time ranges outside it are rejected at synth time.
+   *
+   * @default - unknown: the service checks the time range at deploy time
+   */
+  readonly retentionPeriod?: Duration;
+}
+
+/** KMS permissions an import needs for its source's key. @internal */
+export interface KeyPermissions {
+  /** Resources of the `kms:Decrypt` / `kms:GenerateDataKey` statement. */
+  readonly resources: string[];
+  /** Conditions (for keys known only by alias). */
+  readonly conditions?: Record<string, Record<string, unknown>>;
+  /** A key whose key policy the construct can extend (a `kms.Key` in the app). */
+  readonly key?: kms.IKey;
+  /** Why the construct guessed the key's form, when it had to. */
+  readonly assumption?: string;
+}
+
+/** The source as the construct uses it. @internal */
+export interface BoundImportSource {
+  readonly eventDataStoreArn: string;
+  readonly keyPermissions?: KeyPermissions;
+  /** Known retention in days (may be a token); undefined when unknown. */
+  readonly retentionDays?: number;
+}
+
+/**
+ * The CloudTrail Lake event data store an import reads from.
+ */
+export abstract class ImportSource {
+  /**
+   * An event data store defined in this app. Its ARN, `kmsKeyId` (key ID, key ARN, alias name or
+   * alias ARN) and retention period are read from it.
+   */
+  public static fromEventDataStore(store: cloudtrail.CfnEventDataStore, options: EventDataStoreSourceOptions = {}): ImportSource {
+    return new CfnEventDataStoreSource(store, options);
+  }
+
+  /**
+   * An existing event data store, by ARN
+   * (`arn:<partition>:cloudtrail:<region>:<account>:eventdatastore/<id>`).
+   */
+  public static fromEventDataStoreArn(eventDataStoreArn: string, options: EventDataStoreArnSourceOptions = {}): ImportSource {
+    return new ArnSource(eventDataStoreArn, options);
+  }
+
+  /** The ARN of the event data store. */
+  public abstract readonly eventDataStoreArn: string;
+
+  /** @internal */
+  public abstract _bind(scope: Construct): BoundImportSource;
+}
+
+/** Default retention of a store, by billing mode (FACTS.md). */
+const DEFAULT_RETENTION_DAYS: Record<string, number> = {
+  EXTENDABLE_RETENTION_PRICING: 366,
+  FIXED_RETENTION_PRICING: 2557,
+};
+
+class CfnEventDataStoreSource extends ImportSource {
+  public readonly eventDataStoreArn: string;
+
+  constructor(private readonly store: cloudtrail.CfnEventDataStore, private readonly options: EventDataStoreSourceOptions) {
+    super();
+    this.eventDataStoreArn = store.attrEventDataStoreArn;
+  }
+
+  public _bind(scope: Construct): BoundImportSource {
+    const keyPermissions = this.options.encryptionKey
+      ? keyPermissionsFromKey(this.options.encryptionKey)
+      : keyPermissionsFromKeyId(scope, this.store.kmsKeyId);
+    return { eventDataStoreArn: this.eventDataStoreArn, keyPermissions, retentionDays: this.retentionDays() };
+  }
+
+  private retentionDays(): number | undefined {
+    if (this.store.retentionPeriod !== undefined) return this.store.retentionPeriod;
+    const billingMode = this.store.billingMode ?? 'EXTENDABLE_RETENTION_PRICING';
+    return Token.isUnresolved(billingMode) ? undefined : DEFAULT_RETENTION_DAYS[billingMode];
+  }
+}
+
+class ArnSource extends ImportSource {
+  constructor(public readonly eventDataStoreArn: string, private readonly options: EventDataStoreArnSourceOptions) {
+    super();
+  }
+
+  public _bind(_scope: Construct): BoundImportSource {
+    return {
+      eventDataStoreArn: this.eventDataStoreArn,
+      keyPermissions: this.options.encryptionKey ? keyPermissionsFromKey(this.options.encryptionKey) : undefined,
+      retentionDays: this.options.retentionPeriod?.toDays(),
+    };
+  }
+}
+
+/** From a key object: its ARN; an alias is followed to its key when it is in the app. */
+function keyPermissionsFromKey(key: kms.IKey): KeyPermissions {
+  if (isAlias(key)) {
+    const target = aliasTarget(key);
+    if (target) return keyPermissionsFromKey(target);
+    return aliasPermissions(key.aliasName, Aws.PARTITION, Stack.of(key).region, Stack.of(key).account);
+  }
+  return { resources: [key.keyArn], key };
+}
+
+/** From an event data store's KmsKeyId: key ID, key ARN, alias name, alias ARN, or a token. */
+function keyPermissionsFromKeyId(scope: Construct, kmsKeyId: string | undefined): KeyPermissions | undefined {
+  if (kmsKeyId === undefined) return undefined;
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(kmsKeyId)) {
+    const key = keyReferencedBy(kmsKeyId);
+    if (key) return keyPermissionsFromKey(key);
+    return {
+      resources: [kmsKeyId],
+      assumption: 'the store\'s kmsKeyId is a token the construct cannot trace to a key in this app, so it is taken to be a key ARN. ' +
+        'If it is a key ID or an alias, pass it as `encryptionKey` (kms.Key.fromKeyArn, kms.Alias.fromAliasName).',
+    };
+  }
+  if (kmsKeyId.startsWith('arn:')) {
+    const arn = Arn.split(kmsKeyId, ArnFormat.SLASH_RESOURCE_NAME);
+    if (arn.service !== 'kms' || !arn.resourceName || (arn.resource !== 'key' && arn.resource !== 'alias')) {
+      throw new Error(`kmsKeyId of the event data store must be a KMS key ID, key ARN, alias name or alias ARN, got ${JSON.stringify(kmsKeyId)}`);
+    }
+    return arn.resource === 'alias'
+      ? aliasPermissions(`alias/${arn.resourceName}`, arn.partition!, arn.region!, arn.account!)
+      : { resources: [kmsKeyId] };
+  }
+  if (kmsKeyId.startsWith('alias/')) {
+    return aliasPermissions(kmsKeyId, Aws.PARTITION, stack.region, stack.account);
+  }
+  if (!/^[A-Za-z0-9-]{1,2048}$/.test(kmsKeyId)) {
+    throw new Error(`kmsKeyId of the event data store must be a KMS key ID, key ARN, alias name or alias ARN, got ${JSON.stringify(kmsKeyId)}`);
+  }
+  return { resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: kmsKeyId })] };
+}
+
+/**
+ * A key known only by alias: KMS authorizes by key ARN, so allow the account's keys that carry
+ * the alias (`kms:ResourceAliases`), which is as narrow as an alias allows.
+ */
+function aliasPermissions(aliasName: string, partition: string, region: string, account: string): KeyPermissions {
+  return {
+    resources: [`arn:${partition}:kms:${region}:${account}:key/*`],
+    conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName } },
+  };
+}
+
+/** The kms.Key behind a token such as `{ Ref: Key }` or `{ Fn::GetAtt: [Key, Arn] }`, if it is in the app. */
+function keyReferencedBy(value: string): kms.IKey | undefined {
+  const tokens = Tokenization.reverseString(value).tokens;
+  if (tokens.length !== 1) return undefined;
+  const token = tokens[0];
+  if (!(token instanceof Reference)) return undefined;
+  const target = token.target;
+  if (!(target instanceof CfnResource) || target.cfnResourceType !== kms.CfnKey.CFN_RESOURCE_TYPE_NAME) return undefined;
+  const owner = target.node.scope;
+  return owner instanceof kms.Key ? owner : undefined;
+}
+
+function isAlias(key: kms.IKey): key is kms.IAlias {
+  return typeof (key as Partial<kms.IAlias>).aliasName === 'string' && 'aliasTargetKey' in key;
+}
+
+function aliasTarget(alias: kms.IAlias): kms.IKey | undefined {
+  try {
+    // Aliases imported by name have no target and throw here.
+    return alias.aliasTargetKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The statement that lets a principal use the store's key. @internal */
+export function keyStatement(permissions: KeyPermissions): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: permissions.resources,
+    conditions: permissions.conditions,
+  });
+}

@@ -1,0 +1,3 @@
+export * from './event-data-store-import/event-data-store-import';
+export * from './event-data-store-import/import-source';
+export * from './event-data-store-import/import-time-range';

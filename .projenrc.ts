@@ -62,13 +62,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  devDeps: [
+  // The status command (a bin of the package) needs these at run time; jsii requires them bundled.
+  bundledDeps: [
     CLOUDWATCH_LOGS_SDK,
+    '@aws-sdk/client-cloudformation@^3.952.0',
+    'commander@^14',
+    'cli-progress@^3',
+  ],
+  devDeps: [
+    '@types/cli-progress',
+    'cdk-nag@^3',
+    '@cdklabs/cdk-validator-cfnguard',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     'aws-cdk@^2.1100.0',
     'esbuild',
   ],
+
+  experimentalIntegRunner: true,
 
   jestOptions: {
     // The test task must fail when a snapshot changes; `npx projen test:update` rewrites them.

@@ -23,7 +23,8 @@ export type ErrorKind =
   | 'other';
 
 const THROTTLING = /throttl|toomanyrequests|requestlimitexceeded|slowdown|ratelimit/i;
-const NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError|RequestTimeout|NetworkingError|ENOTFOUND|EAI_AGAIN/i;
+// Case-sensitive: `ResourceNotFoundException` must not read as ENOTFOUND.
+const NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError|RequestTimeout|NetworkingError|ENOTFOUND|EAI_AGAIN/;
 const PERMISSIONS = /accessdenied|not authorized|unauthorized|assume|iam:passrole|is not allowed to|permission/i;
 
 export function errorName(error: unknown): string {
@@ -41,15 +42,19 @@ export function classifyError(error: unknown): ErrorKind {
   const name = errorName(error);
   const text = `${name} ${errorMessage(error)} ${e?.code ?? ''}`;
   const status = e?.$metadata?.httpStatusCode;
+  // The service's own error names first: they say exactly what happened.
+  if (name === 'ResourceNotFoundException') return 'not-found';
+  if (name === 'InvalidParameterException' || name === 'ValidationException') {
+    // A role that cannot be assumed yet is reported as an invalid parameter by some services.
+    return PERMISSIONS.test(errorMessage(error)) ? 'permissions' : 'invalid';
+  }
+  if (name === 'ConflictException') return 'conflict';
   if (THROTTLING.test(name) || status === 429 || (status !== undefined && status >= 500) || NETWORK.test(text)) {
     return 'transient';
   }
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403 || PERMISSIONS.test(text)) {
     return 'permissions';
   }
-  if (name === 'ResourceNotFoundException') return 'not-found';
-  if (name === 'InvalidParameterException' || name === 'ValidationException') return 'invalid';
-  if (name === 'ConflictException') return 'conflict';
   return 'other';
 }
 

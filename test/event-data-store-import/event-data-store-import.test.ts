@@ -1,0 +1,591 @@
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { allStatements, ACCOUNT, newStack, REGION, statementsOfRole, STORE_ARN, STORE_ID, template, warnings } from './fixtures';
+import { EventDataStoreImport, ImportSource, ImportTimeRange } from '../../src';
+
+const RANGE_2024 = ImportTimeRange.between(new Date('2024-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z'));
+
+function minimal(stack: Stack, id = 'Import', extra: Partial<ConstructorParameters<typeof EventDataStoreImport>[2]> = {}) {
+  return new EventDataStoreImport(stack, id, { source: ImportSource.fromEventDataStoreArn(STORE_ARN), ...extra });
+}
+
+function logGroupArn(name: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:${REGION}:${ACCOUNT}:log-group:${name}`]] };
+}
+
+describe('the custom resource', () => {
+  test('calls the provider with the source, the role, and the settings as strings', () => {
+    const stack = newStack();
+    minimal(stack, 'Import', { timeRange: RANGE_2024 });
+    template(stack).hasResourceProperties('Custom::EventDataStoreImport', {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('ProviderframeworkonEvent'), 'Arn'] },
+      ImportSourceArn: STORE_ARN,
+      ImportRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ImportRole'), 'Arn'] },
+      StartEventTime: String(Date.UTC(2024, 0, 1)),
+      EndEventTime: String(Date.UTC(2025, 0, 1)),
+      WaitForCompletion: 'false',
+      TimeoutSeconds: '600',
+      RemovalPolicy: 'retain',
+      ServiceTimeout: '900',
+    });
+  });
+
+  test('without a time range, no filter is sent', () => {
+    const stack = newStack();
+    minimal(stack);
+    const props = Object.values(template(stack).findResources('Custom::EventDataStoreImport'))[0].Properties;
+    expect(props.StartEventTime).toBeUndefined();
+    expect(props.EndEventTime).toBeUndefined();
+    expect(props.LookbackMillis).toBeUndefined();
+  });
+
+  test('a lookback is passed as milliseconds, for the handler to measure at deploy time', () => {
+    const stack = newStack();
+    minimal(stack, 'Import', { timeRange: ImportTimeRange.lookback(Duration.days(90)) });
+    template(stack).hasResourceProperties('Custom::EventDataStoreImport', { LookbackMillis: String(90 * 86_400_000) });
+  });
+
+  test('epoch milliseconds may be tokens, passed through as they are', () => {
+    const stack = newStack();
+    const start = new CfnParameter(stack, 'Start', { type: 'Number' }).valueAsNumber;
+    const end = new CfnParameter(stack, 'End', { type: 'Number' }).valueAsNumber;
+    minimal(stack, 'Import', { timeRange: ImportTimeRange.fromEpochMillis(start, end) });
+    template(stack).hasResourceProperties('Custom::EventDataStoreImport', { StartEventTime: { Ref: 'Start' }, EndEventTime: { Ref: 'End' } });
+  });
+
+  test('wait mode sets the timeouts: the resource waits a little longer than the handler', () => {
+    const stack = newStack();
+    minimal(stack, 'Import', { waitForCompletion: true, completionTimeout: Duration.minutes(30) });
+    template(stack).hasResourceProperties('Custom::EventDataStoreImport', { WaitForCompletion: 'true', TimeoutSeconds: '1800', ServiceTimeout: '2100' });
+  });
+
+  test('the resource depends on the policies it needs, so that Delete still has them', () => {
+    const stack = newStack();
+    minimal(stack, 'Import', { removalPolicy: RemovalPolicy.DESTROY });
+    const t = template(stack);
+    const [resource] = Object.values(t.findResources('Custom::EventDataStoreImport'));
+    const policies = Object.keys(t.findResources('AWS::IAM::ManagedPolicy'));
+    for (const policy of policies) {
+      expect(resource.DependsOn).toContain(policy);
+    }
+  });
+
+  test('the attributes are read from the resource', () => {
+    const stack = newStack();
+    const imp = minimal(stack);
+    const resolve = (value: string) => stack.resolve(value);
+    expect(resolve(imp.importId)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Import/), 'ImportId'] });
+    expect(resolve(imp.destinationLogGroupArn)).toEqual({ 'Fn::GetAtt': [expect.any(String), 'DestinationLogGroupArn'] });
+    expect(resolve(imp.destinationLogGroupName)).toEqual({ 'Fn::GetAtt': [expect.any(String), 'DestinationLogGroupName'] });
+    expect(resolve(imp.creationTime)).toEqual({ 'Fn::GetAtt': [expect.any(String), 'CreationTime'] });
+    expect(resolve(imp.importStatus)).toEqual({ 'Fn::GetAtt': [expect.any(String), 'ImportStatus'] });
+    expect(resolve(imp.bytesImported)).toEqual({ 'Fn::GetAtt': [expect.any(String), 'BytesImported'] });
+    expect(imp.eventDataStoreArn).toBe(STORE_ARN);
+    expect(imp.node.defaultChild).toBeDefined();
+    expect(imp.node.findChild('Resource')).toBeDefined();
+  });
+
+  test('the destination log group is an ILogGroup built from the reported ARN', () => {
+    const stack = newStack();
+    const imp = minimal(stack);
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    imp.destinationLogGroup.grantRead(reader);
+    const statements = allStatements(template(stack), 'AWS::IAM::Policy');
+    expect(JSON.stringify(statements)).toContain('DestinationLogGroupArn');
+  });
+});
+
+describe('one provider per stack', () => {
+  test('three imports share one handler, one provider and one import role', () => {
+    const stack = newStack();
+    for (const id of ['A', 'B', 'C']) {
+      new EventDataStoreImport(stack, id, {
+        source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(STORE_ID, `store-${id.toLowerCase()}`)),
+      });
+    }
+    const t = template(stack);
+    t.resourceCountIs('Custom::EventDataStoreImport', 3);
+    // The handler plus the provider framework's onEvent, isComplete and onTimeout functions.
+    t.resourceCountIs('AWS::Lambda::Function', 4);
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const cloudTrailRoles = t.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'cloudtrail.amazonaws.com' } })] } },
+    });
+    expect(Object.keys(cloudTrailRoles)).toHaveLength(1);
+  });
+
+  test('the handler runs on an explicitly chosen Node.js runtime with its own log group', () => {
+    const stack = newStack();
+    minimal(stack);
+    const t = template(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('HandlerLogs') } },
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  test('each stack has its own provider', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: { account: ACCOUNT, region: REGION } });
+    const b = new Stack(app, 'B', { env: { account: ACCOUNT, region: REGION } });
+    minimal(a);
+    minimal(b);
+    Template.fromStack(a).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    Template.fromStack(b).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+});
+
+describe('the import role', () => {
+  test('trusts only cloudtrail.amazonaws.com', () => {
+    const stack = newStack();
+    minimal(stack);
+    template(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' } }],
+      },
+    });
+  });
+
+  test('is allowed exactly the store, its log group under both spellings, and PutResourcePolicy', () => {
+    const stack = newStack();
+    minimal(stack);
+    const statements = statementsOfRole(template(stack), 'ImportRole');
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'logs:PutResourcePolicy', Resource: '*' },
+      { Effect: 'Allow', Action: 'cloudtrail:GetEventDataStoreData', Resource: STORE_ARN },
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream'],
+        Resource: [
+          logGroupArn(`aws/cloudtrail/${STORE_ID}`),
+          logGroupArn(`aws/cloudtrail/${STORE_ID}:log-stream:*`),
+          logGroupArn(`/aws/cloudtrail/${STORE_ID}`),
+          logGroupArn(`/aws/cloudtrail/${STORE_ID}:log-stream:*`),
+        ],
+      },
+    ]);
+  });
+
+  test('has no KMS statement when the store has no customer managed key', () => {
+    const stack = newStack();
+    minimal(stack);
+    expect(JSON.stringify(allStatements(template(stack)))).not.toContain('kms:');
+  });
+
+  test('imports of the same store add nothing; a new store adds exactly its own statements', () => {
+    const declare = (stack: Stack) => {
+      minimal(stack, 'First', { timeRange: RANGE_2024 });
+      minimal(stack, 'Second', { timeRange: ImportTimeRange.between(new Date('2025-01-01T00:00:00Z'), new Date('2025-06-01T00:00:00Z')) });
+      return stack;
+    };
+    const one = statementsOfRole(template(declare(newStack())), 'ImportRole').length;
+    expect(one).toBe(3);
+    const stack = declare(newStack());
+    new EventDataStoreImport(stack, 'Other', { source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(STORE_ID, 'other')) });
+    const statements = statementsOfRole(template(stack), 'ImportRole');
+    expect(statements.length).toBe(one + 2);
+    expect(JSON.stringify(statements)).toContain('eventdatastore/other');
+  });
+
+  test('many stores spread over several import roles, each policy under the managed-policy size limit', () => {
+    const stack = newStack();
+    for (let i = 0; i < 20; i++) {
+      new EventDataStoreImport(stack, `Import${i}`, { source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(STORE_ID, `store-${i}`)) });
+    }
+    const t = template(stack);
+    for (const policy of Object.values(t.findResources('AWS::IAM::ManagedPolicy'))) {
+      // What IAM counts: the policy without whitespace, with ARNs resolved (the partition is at most 10 characters).
+      const size = JSON.stringify(policy.Properties.PolicyDocument).replace(/\{"Ref":"AWS::Partition"\}/g, '"aws-us-gov"').length;
+      expect(size).toBeLessThan(6144);
+    }
+    const roles = t.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'cloudtrail.amazonaws.com' } })] } },
+    });
+    expect(Object.keys(roles).length).toBeGreaterThan(1);
+  });
+
+  test('a role you bring is used as it is: no import role is created and yours is not changed', () => {
+    const stack = newStack();
+    const mine = new iam.Role(stack, 'Mine', { assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com') });
+    const imp = minimal(stack, 'Import', { role: mine });
+    const t = template(stack);
+    expect(imp.importRole).toBe(mine);
+    t.hasResourceProperties('Custom::EventDataStoreImport', { ImportRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Mine'), 'Arn'] } });
+    const cloudTrailRoles = t.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'cloudtrail.amazonaws.com' } })] } },
+    });
+    expect(Object.keys(cloudTrailRoles)).toEqual([expect.stringMatching(/^Mine/)]);
+    expect(statementsOfRole(t, 'Mine')).toEqual([]);
+    t.resourceCountIs('AWS::IAM::Policy', 4); // only the provider framework's own roles
+  });
+
+  test('an imported role you bring is passed with iam:PassRole', () => {
+    const stack = newStack();
+    const mine = iam.Role.fromRoleArn(stack, 'Mine', `arn:aws:iam::${ACCOUNT}:role/import-role`);
+    minimal(stack, 'Import', { role: mine });
+    expect(allStatements(template(stack))).toContainEqual({
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: `arn:aws:iam::${ACCOUNT}:role/import-role`,
+      Condition: { StringEquals: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } },
+    });
+  });
+});
+
+describe('the handler role', () => {
+  function handlerStatements(stack: Stack) {
+    return statementsOfRole(template(stack), 'HandlerRole');
+  }
+
+  test('may call the four import actions, on * (they have no resource type)', () => {
+    const stack = newStack();
+    minimal(stack);
+    expect(handlerStatements(stack)).toContainEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateImportTask', 'logs:DescribeImportTasks', 'logs:DescribeImportTaskBatches', 'logs:CancelImportTask'],
+      Resource: '*',
+    });
+  });
+
+  test('may pass only the import role, only to CloudTrail', () => {
+    const stack = newStack();
+    minimal(stack);
+    expect(handlerStatements(stack)).toContainEqual({
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/ImportRole/), 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } },
+    });
+  });
+
+  test('may read the store (the caller of CreateImportTask must)', () => {
+    const stack = newStack();
+    minimal(stack);
+    expect(handlerStatements(stack)).toContainEqual({ Effect: 'Allow', Action: 'cloudtrail:GetEventDataStoreData', Resource: STORE_ARN });
+  });
+
+  test('writes its own logs, and has no other wildcard', () => {
+    const stack = newStack();
+    minimal(stack);
+    const statements = handlerStatements(stack);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/HandlerLogs/), 'Arn'] },
+    });
+    const wildcards = statements.filter((s) => JSON.stringify(s.Resource).includes('*'));
+    expect(wildcards.map((s) => s.Action)).toEqual([
+      ['logs:CreateImportTask', 'logs:DescribeImportTasks', 'logs:DescribeImportTaskBatches', 'logs:CancelImportTask'],
+    ]);
+  });
+
+  test('gets logs:DeleteLogGroup on the destination log group only under DESTROY', () => {
+    const retained = newStack();
+    minimal(retained);
+    expect(JSON.stringify(allStatements(template(retained)))).not.toContain('logs:DeleteLogGroup');
+
+    const destroyed = newStack();
+    minimal(destroyed, 'Import', { removalPolicy: RemovalPolicy.DESTROY });
+    const t = template(destroyed);
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('HandlerRole') }],
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: 'logs:DeleteLogGroup',
+          Resource: [
+            logGroupArn(`aws/cloudtrail/${STORE_ID}`),
+            logGroupArn(`aws/cloudtrail/${STORE_ID}:*`),
+            logGroupArn(`/aws/cloudtrail/${STORE_ID}`),
+            logGroupArn(`/aws/cloudtrail/${STORE_ID}:*`),
+          ],
+        }],
+      },
+    });
+  });
+});
+
+describe('KMS', () => {
+  const keyArn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+  function storeWithKey(stack: Stack, kmsKeyId?: string) {
+    return new cloudtrail.CfnEventDataStore(stack, 'Store', { kmsKeyId });
+  }
+
+  function kmsStatements(stack: Stack, role: string) {
+    return statementsOfRole(template(stack), role).filter((s) => JSON.stringify(s.Action).includes('kms:'));
+  }
+
+  test.each([
+    ['a key ID', '1234abcd-12ab-34cd-56ef-1234567890ab', { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`]] }],
+    ['a multi-Region key ID', 'mrk-1234abcd12ab34cd56ef1234567890ab', { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:kms:${REGION}:${ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab`]] }],
+    ['a key ARN', keyArn, keyArn],
+  ])('%s in the store grants Decrypt and GenerateDataKey on that key, to both roles', (_name, kmsKeyId, resource) => {
+    const stack = newStack();
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, kmsKeyId)) });
+    const expected = [{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: resource }];
+    expect(kmsStatements(stack, 'ImportRole')).toEqual(expected);
+    expect(kmsStatements(stack, 'HandlerRole')).toEqual(expected);
+  });
+
+  test.each([
+    ['an alias name', 'alias/cloudtrail-lake', { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:kms:${REGION}:${ACCOUNT}:key/*`]] }],
+    ['an alias ARN', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/cloudtrail-lake`, `arn:aws:kms:${REGION}:${ACCOUNT}:key/*`],
+  ])('%s grants on the keys that carry the alias (kms:ResourceAliases)', (_name, kmsKeyId, resource) => {
+    const stack = newStack();
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, kmsKeyId)) });
+    expect(kmsStatements(stack, 'ImportRole')).toEqual([{
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: resource,
+      Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/cloudtrail-lake' } },
+    }]);
+  });
+
+  test.each([
+    ['keyArn', (key: kms.Key) => key.keyArn],
+    ['keyId', (key: kms.Key) => key.keyId],
+  ])('a kms.Key of the app (by %s) is granted by ARN, and its key policy lets CloudTrail use it', (_name, reference) => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, reference(key))) });
+    const t = template(stack);
+    const expected = [{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } }];
+    expect(kmsStatements(stack, 'ImportRole')).toEqual(expected);
+    t.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([{
+          Sid: 'AllowCloudTrailToReadForCloudWatchLogsImport',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: '*',
+        }]),
+      },
+    });
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('two imports of one key add its key policy statement once', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const store = new cloudtrail.CfnEventDataStore(stack, 'Store', { kmsKeyId: key.keyArn, retentionPeriod: 3653 });
+    new EventDataStoreImport(stack, 'A', { source: ImportSource.fromEventDataStore(store), timeRange: RANGE_2024 });
+    new EventDataStoreImport(stack, 'B', { source: ImportSource.fromEventDataStore(store, { encryptionKey: key }), timeRange: ImportTimeRange.lookback(Duration.days(30)) });
+    const [keyResource] = Object.values(template(stack).findResources('AWS::KMS::Key'));
+    const cloudTrail = keyResource.Properties.KeyPolicy.Statement.filter((s: any) => s.Principal?.Service === 'cloudtrail.amazonaws.com');
+    expect(cloudTrail).toHaveLength(1);
+  });
+
+  test('an encryptionKey given with an ARN source is granted', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', keyArn);
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN, { encryptionKey: key }) });
+    expect(kmsStatements(stack, 'ImportRole')).toEqual([{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: keyArn }]);
+  });
+
+  test('an alias of the app is followed to its key', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const alias = key.addAlias('alias/lake');
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN, { encryptionKey: alias }) });
+    expect(kmsStatements(stack, 'ImportRole')).toEqual([{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } }]);
+  });
+
+  test('an alias imported by name is granted through kms:ResourceAliases', () => {
+    const stack = newStack();
+    const alias = kms.Alias.fromAliasName(stack, 'Alias', 'alias/lake');
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN, { encryptionKey: alias }) });
+    expect(kmsStatements(stack, 'ImportRole')[0].Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/lake' } });
+  });
+
+  test('a kmsKeyId token that leads to no key of the app is taken as a key ARN, with a warning', () => {
+    const stack = newStack();
+    const keyParam = new CfnParameter(stack, 'KeyArn').valueAsString;
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, keyParam)) });
+    expect(kmsStatements(stack, 'ImportRole')).toEqual([{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { Ref: 'KeyArn' } }]);
+    expect(warnings(stack).join('\n')).toMatch(/taken to be a key ARN.*encryptionKey/);
+  });
+
+  test('a malformed kmsKeyId is an error that names it', () => {
+    const stack = newStack();
+    expect(() => new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, 'not a key!')) }))
+      .toThrow('kmsKeyId of the event data store must be a KMS key ID, key ARN, alias name or alias ARN, got "not a key!"');
+  });
+});
+
+describe('the store from a CfnEventDataStore', () => {
+  test('its ARN attribute is the source', () => {
+    const stack = newStack();
+    const store = new cloudtrail.CfnEventDataStore(stack, 'Store', {});
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(store) });
+    template(stack).hasResourceProperties('Custom::EventDataStoreImport', { ImportSourceArn: { 'Fn::GetAtt': ['Store', 'EventDataStoreArn'] } });
+  });
+
+  test('its retention period bounds the time range', () => {
+    const stack = newStack();
+    const store = new cloudtrail.CfnEventDataStore(stack, 'Store', { retentionPeriod: 30 });
+    expect(() => new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(store), timeRange: ImportTimeRange.lookback(Duration.days(90)) }))
+      .toThrow("timeRange: ImportTimeRange.lookback(90 days) reaches further back than the store's retention period of 30 days; use at most Duration.days(30)");
+  });
+
+  test('the default retention follows the billing mode', () => {
+    const extendable = newStack();
+    const store = new cloudtrail.CfnEventDataStore(extendable, 'Store', {});
+    expect(() => new EventDataStoreImport(extendable, 'Import', { source: ImportSource.fromEventDataStore(store), timeRange: ImportTimeRange.lookback(Duration.days(400)) }))
+      .toThrow(/retention period of 366 days/);
+
+    const fixed = newStack();
+    const fixedStore = new cloudtrail.CfnEventDataStore(fixed, 'Store', { billingMode: 'FIXED_RETENTION_PRICING' });
+    expect(() => new EventDataStoreImport(fixed, 'Import', { source: ImportSource.fromEventDataStore(fixedStore), timeRange: ImportTimeRange.lookback(Duration.days(400)) }))
+      .not.toThrow();
+  });
+});
+
+describe('synth-time validation', () => {
+  test.each([
+    'arn:aws:cloudtrail:us-east-1:111111111111:trail/my-trail',
+    'arn:aws:cloudtrail:us-east-1:1111:eventdatastore/abc',
+    'eventdatastore/abc',
+    '',
+  ])('a malformed event data store ARN is an error: %j', (arn) => {
+    const stack = newStack();
+    expect(() => new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(arn) }))
+      .toThrow(`source: ${JSON.stringify(arn)} is not an event data store ARN; expected arn:<partition>:cloudtrail:<region>:<12-digit account>:eventdatastore/<id>`);
+  });
+
+  test('a store in another region is an error (imports are regional)', () => {
+    const stack = newStack();
+    expect(() => new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(REGION, 'eu-west-1')) }))
+      .toThrow('source: the event data store is in region eu-west-1 but the stack Stack is in us-east-1; imports are regional, so put the import in a stack in eu-west-1');
+  });
+
+  test('a store in another account is an error', () => {
+    const stack = newStack();
+    expect(() => new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '222222222222')) }))
+      .toThrow('source: the event data store is in account 222222222222 but the stack Stack is in 111111111111; an import reads a store of its own account, so deploy it to 222222222222');
+  });
+
+  test('an environment-agnostic stack accepts a store of any region and account', () => {
+    const stack = newStack('Agnostic', undefined);
+    expect(() => minimal(stack)).not.toThrow();
+  });
+
+  test('an ARN token is accepted as it is', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'StoreArn').valueAsString;
+    expect(() => new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(arn) })).not.toThrow();
+    expect(Token.isUnresolved(arn)).toBe(true);
+  });
+
+  test('start after end is an error that shows both', () => {
+    const stack = newStack();
+    expect(() => minimal(stack, 'Import', { timeRange: ImportTimeRange.between(new Date('2025-01-01T00:00:00Z'), new Date('2024-01-01T00:00:00Z')) }))
+      .toThrow('timeRange: start (2025-01-01T00:00:00.000Z) must not be after end (2024-01-01T00:00:00.000Z) in ImportTimeRange.between(2025-01-01T00:00:00.000Z, 2024-01-01T00:00:00.000Z)');
+  });
+
+  test('a negative time is an error', () => {
+    const stack = newStack();
+    expect(() => minimal(stack, 'Import', { timeRange: ImportTimeRange.fromEpochMillis(-5, 1000) }))
+      .toThrow('timeRange: start must be a whole number of milliseconds since the epoch, >= 0, got -5 in ImportTimeRange.fromEpochMillis(-5, 1000)');
+  });
+
+  test('an invalid date is an error', () => {
+    const stack = newStack();
+    expect(() => minimal(stack, 'Import', { timeRange: ImportTimeRange.between(new Date('nonsense'), new Date('2024-01-01T00:00:00Z')) }))
+      .toThrow(/timeRange: start must be a whole number of milliseconds since the epoch, >= 0, got NaN in ImportTimeRange.between\(Invalid Date/);
+  });
+
+  test('a zero lookback is an error', () => {
+    const stack = newStack();
+    expect(() => minimal(stack, 'Import', { timeRange: ImportTimeRange.lookback(Duration.days(0)) }))
+      .toThrow('timeRange: the lookback must be longer than zero, got ImportTimeRange.lookback(0 days)');
+  });
+
+  test('a window that starts outside a known retention period is an error', () => {
+    const stack = newStack();
+    const source = ImportSource.fromEventDataStoreArn(STORE_ARN, { retentionPeriod: Duration.days(7) });
+    expect(() => new EventDataStoreImport(stack, 'Import', { source, timeRange: RANGE_2024 }))
+      .toThrow(/^timeRange: start \(2024-01-01T00:00:00.000Z\) is outside the store's retention period of 7 days; the oldest events it keeps are from about \d{4}-/);
+  });
+
+  test('an end in the future is a warning', () => {
+    const stack = newStack();
+    minimal(stack, 'Import', { timeRange: ImportTimeRange.between(new Date('2025-01-01T00:00:00Z'), new Date('2999-01-01T00:00:00Z')) });
+    expect(warnings(stack).join('\n')).toContain('timeRange: end (2999-01-01T00:00:00.000Z) is in the future');
+  });
+
+  test('a start before 2023 is a warning (AWS says such data cannot be migrated)', () => {
+    const stack = newStack();
+    minimal(stack, 'Import', { timeRange: ImportTimeRange.between(new Date('2022-06-01T00:00:00Z'), new Date('2023-06-01T00:00:00Z')) });
+    expect(warnings(stack).join('\n')).toContain('timeRange: start (2022-06-01T00:00:00.000Z) is before 2023-01-01');
+  });
+
+  test('more than 3 imports for one account and region in an app is a warning naming the limit', () => {
+    const app = new App();
+    const one = new Stack(app, 'One', { env: { account: ACCOUNT, region: REGION } });
+    const two = new Stack(app, 'Two', { env: { account: ACCOUNT, region: REGION } });
+    minimal(one, 'A');
+    minimal(one, 'B');
+    minimal(two, 'C');
+    expect(warnings(one)).toEqual([]);
+    minimal(two, 'D');
+    expect(warnings(two).join('\n')).toContain(`this app declares 4 imports for account ${ACCOUNT} in ${REGION}; CloudWatch Logs runs at most 3 imports per account at a time`);
+  });
+
+  test('imports in other regions do not count towards the limit', () => {
+    const app = new App();
+    for (const region of ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1']) {
+      const stack = new Stack(app, region, { env: { account: ACCOUNT, region } });
+      new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(REGION, region)) });
+      expect(warnings(stack)).toEqual([]);
+    }
+  });
+
+  test.each([RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE])('removalPolicy %s is an error', (policy) => {
+    const stack = newStack();
+    expect(() => minimal(stack, 'Import', { removalPolicy: policy }))
+      .toThrow(`removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${policy}`);
+  });
+
+  test.each([
+    [{ waitForCompletion: true, completionTimeout: Duration.minutes(56) }, 'completionTimeout must be between 1 minute and 55 minutes (CloudFormation waits at most an hour for a custom resource), got 56 minutes'],
+    [{ waitForCompletion: true, completionTimeout: Duration.seconds(30) }, 'completionTimeout must be between 1 minute and 55 minutes (CloudFormation waits at most an hour for a custom resource), got 30 seconds'],
+    [{ slotWaitTimeout: Duration.hours(2) }, 'slotWaitTimeout must be between 1 minute and 55 minutes (CloudFormation waits at most an hour for a custom resource), got 2 hours'],
+  ])('a timeout outside CloudFormation\'s hour is an error: %o', (props, message) => {
+    const stack = newStack();
+    expect(() => minimal(stack, 'Import', props)).toThrow(message);
+  });
+
+  test('a timeout for the other mode is a warning that it is ignored', () => {
+    const stack = newStack();
+    minimal(stack, 'Import', { completionTimeout: Duration.minutes(20) });
+    expect(warnings(stack).join('\n')).toContain('completionTimeout is ignored without waitForCompletion');
+  });
+
+  test('a valid import has no warnings', () => {
+    const stack = newStack();
+    minimal(stack, 'Import', { timeRange: RANGE_2024 });
+    expect(warnings(stack)).toEqual([]);
+  });
+});
+
+describe('determinism', () => {
+  function synth() {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const store = new cloudtrail.CfnEventDataStore(stack, 'Store', { kmsKeyId: key.keyArn });
+    new EventDataStoreImport(stack, 'Lookback', { source: ImportSource.fromEventDataStore(store), timeRange: ImportTimeRange.lookback(Duration.days(30)) });
+    new EventDataStoreImport(stack, 'Fixed', { source: ImportSource.fromEventDataStoreArn(STORE_ARN), timeRange: RANGE_2024, waitForCompletion: true, removalPolicy: RemovalPolicy.DESTROY });
+    return JSON.stringify(template(stack).toJSON());
+  }
+
+  test('two synths of the same app are byte-identical', () => {
+    expect(synth()).toEqual(synth());
+  });
+});

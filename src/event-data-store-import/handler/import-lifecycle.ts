@@ -261,7 +261,7 @@ class Invocation {
         const batchText = reasons.length ? ` Failed batches: ${reasons.join('; ')}.` : '';
         throw new ImportFailure(
           `${this.subject}: import ${importId} ended ${current.status} after ${current.bytesImported} bytes.${said}${batchText} ` +
-          `Check the import role's permissions and the store's key, then replace the import (change its time range) or deploy again. ` +
+          'Check the import role\'s permissions and the store\'s key, then replace the import (change its time range) or deploy again. ' +
           `Details: \`aws logs describe-import-task-batches --import-id ${importId}\`.`,
         );
       }

@@ -114,7 +114,7 @@ function hintFor(kind: ErrorKind, context: FailureContext): string {
     default:
       return [
         `Check that ${source} is enabled (an import needs an ACTIVE source) and that fewer than 3 imports are`,
-        `running in the account: \`aws logs describe-import-tasks --import-status IN_PROGRESS\`.`,
+        'running in the account: `aws logs describe-import-tasks --import-status IN_PROGRESS`.',
       ].join(' ');
   }
 }

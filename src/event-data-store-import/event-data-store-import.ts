@@ -201,6 +201,7 @@ export class EventDataStoreImport extends Construct {
     this.destinationLogGroup = logs.LogGroup.fromLogGroupArn(this, 'DestinationLogGroup', this.destinationLogGroupArn);
 
     countImportsInEnvironment(this);
+    checkOverlaps(this, source.eventDataStoreArn, window);
   }
 
   private checkSameEnvironment(storeArn: ParsedStoreArn): void {
@@ -330,4 +331,34 @@ function countImportsInEnvironment(imp: EventDataStoreImport): void {
       `this app declares ${count} imports for ${env}; CloudWatch Logs runs at most ${MAX_ACTIVE_IMPORTS} imports per account at a time. ` +
       'The others wait for a free slot: with waitForCompletion up to completionTimeout, otherwise up to slotWaitTimeout, then fail.');
   }
+}
+
+/**
+ * Two imports of the same store in one app write into the same log group. With the same window
+ * they would also be indistinguishable to the handler's retry logic: that is an error. Overlapping
+ * windows import the overlap twice: that is a warning.
+ */
+const windowsByRoot = new WeakMap<object, Array<{ path: string; source: string; window: RenderedTimeRange }>>();
+function checkOverlaps(imp: EventDataStoreImport, source: string, window: RenderedTimeRange): void {
+  const root = imp.node.root;
+  const seen = windowsByRoot.get(root) ?? [];
+  windowsByRoot.set(root, seen);
+  for (const other of seen.filter((o) => o.source === source)) {
+    if (JSON.stringify(other.window) === JSON.stringify(window)) {
+      throw new Error(`timeRange: ${imp.node.path} imports the same store with the same time range as ${other.path}; ` +
+        'both would write the same events into the same log group. Give each import its own time range, or keep one.');
+    }
+    if (overlaps(other.window, window)) {
+      Annotations.of(imp).addWarningV2(`${WARNING_PREFIX}:overlappingWindows`,
+        `timeRange overlaps that of ${other.path}, which imports the same store into the same log group: events in the overlap are imported twice.`);
+    }
+  }
+  seen.push({ path: imp.node.path, source, window });
+}
+
+function overlaps(a: RenderedTimeRange, b: RenderedTimeRange): boolean {
+  const known = (n: number | undefined) => n !== undefined && !Token.isUnresolved(n);
+  // No filter or a lookback reaches up to the present: it may overlap anything.
+  if (!known(a.startEventTime) || !known(a.endEventTime) || !known(b.startEventTime) || !known(b.endEventTime)) return true;
+  return a.startEventTime! <= b.endEventTime! && b.startEventTime! <= a.endEventTime!;
 }

@@ -134,7 +134,7 @@ describe('one provider per stack', () => {
     const a = new Stack(app, 'A', { env: { account: ACCOUNT, region: REGION } });
     const b = new Stack(app, 'B', { env: { account: ACCOUNT, region: REGION } });
     minimal(a);
-    minimal(b);
+    new EventDataStoreImport(b, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(STORE_ID, 'other')) });
     Template.fromStack(a).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     Template.fromStack(b).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   });
@@ -530,11 +530,12 @@ describe('synth-time validation', () => {
     const app = new App();
     const one = new Stack(app, 'One', { env: { account: ACCOUNT, region: REGION } });
     const two = new Stack(app, 'Two', { env: { account: ACCOUNT, region: REGION } });
-    minimal(one, 'A');
-    minimal(one, 'B');
-    minimal(two, 'C');
+    const store = (n: string) => ({ source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(STORE_ID, `store-${n}`)) });
+    new EventDataStoreImport(one, 'A', store('a'));
+    new EventDataStoreImport(one, 'B', store('b'));
+    new EventDataStoreImport(two, 'C', store('c'));
     expect(warnings(one)).toEqual([]);
-    minimal(two, 'D');
+    new EventDataStoreImport(two, 'D', store('d'));
     expect(warnings(two).join('\n')).toContain(`this app declares 4 imports for account ${ACCOUNT} in ${REGION}; CloudWatch Logs runs at most 3 imports per account at a time`);
   });
 
@@ -545,6 +546,22 @@ describe('synth-time validation', () => {
       new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(REGION, region)) });
       expect(warnings(stack)).toEqual([]);
     }
+  });
+
+  test('two imports of the same store and window are an error (they would import the same events twice)', () => {
+    const stack = newStack();
+    minimal(stack, 'A', { timeRange: RANGE_2024 });
+    expect(() => minimal(stack, 'B', { timeRange: RANGE_2024 }))
+      .toThrow('timeRange: Stack/B imports the same store with the same time range as Stack/A; both would write the same events into the same log group.');
+  });
+
+  test('overlapping windows of the same store are a warning; adjacent ones are fine', () => {
+    const stack = newStack();
+    minimal(stack, 'A', { timeRange: RANGE_2024 });
+    minimal(stack, 'B', { timeRange: ImportTimeRange.between(new Date('2025-01-01T00:00:01Z'), new Date('2025-06-01T00:00:00Z')) });
+    expect(warnings(stack)).toEqual([]);
+    minimal(stack, 'C', { timeRange: ImportTimeRange.between(new Date('2024-06-01T00:00:00Z'), new Date('2024-07-01T00:00:00Z')) });
+    expect(warnings(stack).join('\n')).toContain('timeRange overlaps that of Stack/A, which imports the same store into the same log group');
   });
 
   test.each([RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE])('removalPolicy %s is an error', (policy) => {

@@ -6,6 +6,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 const outdir = process.argv[2] ?? 'cdk.out';
+
+/** A CloudFormation value as a person reads it: `arn:${AWS::Partition}:...`, `${Store.EventDataStoreArn}`. */
+function show(value: any): string {
+  if (typeof value === 'string') return value;
+  if (value?.Ref) return `\${${value.Ref}}`;
+  if (value?.['Fn::GetAtt']) return `\${${value['Fn::GetAtt'].join('.')}}`;
+  if (value?.['Fn::Join']) return value['Fn::Join'][1].map(show).join(value['Fn::Join'][0]);
+  return JSON.stringify(value);
+}
 const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
 
 for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
@@ -27,7 +36,8 @@ for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
       : p.StartEventTime ? `${new Date(Number(p.StartEventTime)).toISOString()} .. ${new Date(Number(p.EndEventTime)).toISOString()}`
         : 'everything in the retention period';
     console.log(`  ${id}`);
-    console.log(`    source:        ${JSON.stringify(p.ImportSourceArn)}`);
+    console.log(`    source:        ${show(p.ImportSourceArn)}`);
+    console.log(`    role:          ${show(p.ImportRoleArn)}`);
     console.log(`    window:        ${window}`);
     console.log(`    wait:          ${p.WaitForCompletion} (timeout ${p.TimeoutSeconds} s, CloudFormation ServiceTimeout ${p.ServiceTimeout})`);
     console.log(`    removal:       ${p.RemovalPolicy}`);
@@ -36,14 +46,14 @@ for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
   console.log('\nIAM:');
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type === 'AWS::IAM::Role') {
-      const principals = r.Properties.AssumeRolePolicyDocument.Statement.map((s: any) => JSON.stringify(s.Principal)).join(', ');
+      const principals = r.Properties.AssumeRolePolicyDocument.Statement.map((s: any) => show(s.Principal.Service ?? s.Principal.AWS)).join(', ');
       console.log(`  role ${id}: trusted by ${principals}`);
     }
     if (r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::Policy') {
       console.log(`  policy ${id}:`);
       for (const s of r.Properties.PolicyDocument.Statement) {
         const actions = [].concat(s.Action).join(', ');
-        const res = [].concat(s.Resource).map((x: any) => (typeof x === 'string' ? x : '<' + Object.keys(x)[0] + '>')).join(', ');
+        const res = [].concat(s.Resource).map(show).join(', ');
         console.log(`    ${s.Effect} ${actions} on ${res}${s.Condition ? ' when ' + JSON.stringify(s.Condition) : ''}`);
       }
     }

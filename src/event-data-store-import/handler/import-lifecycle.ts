@@ -298,6 +298,7 @@ class Invocation {
       if (active.length >= MAX_ACTIVE_IMPORTS) {
         return { activeImportIds: active };
       }
+      const createdAt = this.deps.now();
       try {
         const created = await this.createImport();
         this.deps.log(`${this.subject}: started import ${created.importId} into ${created.destinationArn}`);
@@ -314,6 +315,14 @@ class Invocation {
           if (activeNow.length >= MAX_ACTIVE_IMPORTS) return { activeImportIds: activeNow };
           const late = await this.findAdoptable(since, exclude);
           if (late) return { started: late, adopted: true };
+          // Fix (found by test/handler-asset): an import may have ended between the refusal and the
+          // recount, so the refusal may still have been the limit (e.g. several resources created at
+          // once). If enough imports were active then, try again within the budget instead of failing.
+          if (this.deps.now() < this.retryDeadline &&
+            activeNow.length + await this.countEndedSince(createdAt) >= MAX_ACTIVE_IMPORTS) {
+            await this.backoff('CreateImportTask', error, attempt);
+            continue;
+          }
         }
         throw describeFailure(error, this.context('CreateImportTask'));
       }
@@ -428,6 +437,12 @@ class Invocation {
 
   private async activeImportIds(): Promise<string[]> {
     return (await this.listImports({ importStatus: 'IN_PROGRESS' })).map((i) => i.importId ?? '');
+  }
+
+  /** Imports of the account that stopped being active since `since` (allowing for clock skew). */
+  private async countEndedSince(since: number): Promise<number> {
+    return (await this.listImports({}))
+      .filter((i) => i.importStatus !== 'IN_PROGRESS' && (i.lastUpdatedTime ?? 0) >= since - CLOCK_SKEW_MS).length;
   }
 
   private async listImports(filter: DescribeImportTasksRequest): Promise<Import[]> {

@@ -1,0 +1,316 @@
+/**
+ * How the status command shows `ImportView`s: JSON, plain lines, and the rows that the terminal
+ * renderer (`tty.ts`) gives to cli-progress. Pure functions: no I/O, no clock.
+ */
+import { Format, Options as BarOptions } from 'cli-progress';
+import { ImportView, Selection } from './collect';
+import { PENDING_PREFIX } from '../event-data-store-import/handler/properties';
+
+/**
+ * One element of the array that `cdk-eventdatastore-import status --json` prints.
+ *
+ * Every key is always present; a value that is not known is `null`.
+ *
+ * ```json
+ * {
+ *   "importId": "0f6c2b4e-...",
+ *   "importSourceArn": "arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/EXAMPLE",
+ *   "importDestinationArn": "arn:aws:logs:us-east-1:111122223333:log-group:aws/cloudtrail/EXAMPLE",
+ *   "status": "IN_PROGRESS",
+ *   "bytesImported": 3145728,
+ *   "batches": { "total": 8, "completed": 3, "failed": 0, "inProgress": 5, "cancelled": 0 },
+ *   "elapsedSeconds": 754,
+ *   "creationTime": "2026-11-25T21:58:11.000Z",
+ *   "lastUpdatedTime": "2026-11-25T22:08:40.000Z",
+ *   "errorMessage": null,
+ *   "failedBatches": [],
+ *   "stackResource": null
+ * }
+ * ```
+ */
+export interface ImportStatusJson {
+  /** The import ID; `null` for a stack resource whose import has not started (`QUEUED`). */
+  readonly importId: string | null;
+  /** ARN of the event data store the import reads. */
+  readonly importSourceArn: string | null;
+  /** ARN of the log group the import writes to. */
+  readonly importDestinationArn: string | null;
+  /**
+   * `IN_PROGRESS`, `COMPLETED`, `FAILED` or `CANCELLED` (the service's statuses);
+   * with `--stack` also `QUEUED` (declared, waiting for a free import slot) and
+   * `NOT_FOUND` (the stack names an import ID the service does not list).
+   */
+  readonly status: string;
+  /** `importStatistics.bytesImported` (0 when the service does not say). */
+  readonly bytesImported: number;
+  /** Batches by status, from DescribeImportTaskBatches. `total` counts them all. */
+  readonly batches: {
+    readonly total: number;
+    readonly completed: number;
+    readonly failed: number;
+    readonly inProgress: number;
+    readonly cancelled: number;
+  };
+  /** Seconds from creationTime to lastUpdatedTime (finished) or to now (IN_PROGRESS). */
+  readonly elapsedSeconds: number | null;
+  /** ISO 8601, UTC. */
+  readonly creationTime: string | null;
+  /** ISO 8601, UTC. */
+  readonly lastUpdatedTime: string | null;
+  /** The task's errorMessage (FAILED imports). */
+  readonly errorMessage: string | null;
+  /** Every FAILED batch (the text output shows the first 3). */
+  readonly failedBatches: ReadonlyArray<{ readonly batchId: string; readonly errorMessage: string | null }>;
+  /** With `--stack`: the custom resource the import was found through; otherwise `null`. */
+  readonly stackResource: {
+    readonly logicalResourceId: string;
+    readonly physicalResourceId: string | null;
+    readonly resourceStatus: string | null;
+  } | null;
+}
+
+/** How many failed batches the text output quotes per import. */
+export const FAILED_BATCHES_SHOWN = 3;
+
+/** Width of the progress bar, in characters. */
+export const BAR_SIZE = 20;
+
+/** A line of the text output: either plain text, or an import with a progress bar between prefix and suffix. */
+export type Row =
+  | { readonly kind: 'text'; readonly text: string }
+  | {
+    readonly kind: 'bar';
+    readonly prefix: string;
+    /** Batches completed (the bar's value). */
+    readonly value: number;
+    /** Batches in all (the bar's total; 0 = empty bar). */
+    readonly total: number;
+    readonly suffix: string;
+    /** SGR color code for the bar, when colors are on. */
+    readonly barColor?: string;
+  };
+
+/** What the text output says besides the imports. */
+export interface LayoutContext {
+  /** ANSI colors (terminal mode only). */
+  readonly color: boolean;
+  /** Show the event data store ID instead of the whole ARN (terminal mode). */
+  readonly shortSource: boolean;
+  readonly region?: string;
+  readonly selection: Selection;
+  /** Watch mode: when the data was fetched (epoch ms) and how often it is. */
+  readonly watch?: {
+    readonly refreshedAt: number;
+    readonly intervalSeconds: number;
+    /** Every import has finished: this is the last refresh. */
+    readonly finished?: boolean;
+  };
+}
+
+const SGR = {
+  bold: '1',
+  dim: '2',
+  red: '31',
+  green: '32',
+  yellow: '33',
+  cyan: '36',
+  grey: '90',
+};
+
+const STATUS_COLORS: Record<string, string> = {
+  IN_PROGRESS: SGR.cyan,
+  COMPLETED: SGR.green,
+  FAILED: SGR.red,
+  CANCELLED: SGR.yellow,
+  QUEUED: SGR.grey,
+  NOT_FOUND: SGR.red,
+};
+
+const PLAIN_BAR: BarOptions = {
+  barsize: BAR_SIZE,
+  barCompleteString: '#'.repeat(BAR_SIZE + 1),
+  barIncompleteString: '-'.repeat(BAR_SIZE + 1),
+  barGlue: '',
+};
+
+/** The `--json` form of the views. */
+export function toJson(views: readonly ImportView[]): ImportStatusJson[] {
+  const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+  return views.map((v) => ({
+    importId: v.importId ?? null,
+    importSourceArn: v.importSourceArn ?? null,
+    importDestinationArn: v.importDestinationArn ?? null,
+    status: v.status,
+    bytesImported: v.bytesImported,
+    batches: { ...v.batches },
+    elapsedSeconds: v.elapsedSeconds ?? null,
+    creationTime: iso(v.creationTime),
+    lastUpdatedTime: iso(v.lastUpdatedTime),
+    errorMessage: v.errorMessage ?? null,
+    failedBatches: v.failedBatches.map((b) => ({ batchId: b.batchId, errorMessage: b.errorMessage ?? null })),
+    stackResource: v.stackResource
+      ? {
+        logicalResourceId: v.stackResource.logicalResourceId,
+        physicalResourceId: v.stackResource.physicalResourceId ?? null,
+        resourceStatus: v.stackResource.resourceStatus ?? null,
+      }
+      : null,
+  }));
+}
+
+/** Bytes in binary units: `512 B`, `1.5 KiB`, `3.0 MiB`, `1.2 GiB`... */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Seconds as `45s`, `4m 05s`, `2h 03m`, `3d 04h`. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined) return '-';
+  const s = Math.max(0, Math.floor(seconds));
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${two(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${two(Math.floor((s % 3600) / 60))}m`;
+  return `${Math.floor(s / 86400)}d ${two(Math.floor((s % 86400) / 3600))}h`;
+}
+
+/** `1 in progress, 2 completed, 1 failed` (statuses in a fixed order, only those present). */
+export function summarize(views: readonly ImportView[]): string {
+  const order = ['IN_PROGRESS', 'QUEUED', 'COMPLETED', 'FAILED', 'CANCELLED', 'NOT_FOUND'];
+  const counts = new Map<string, number>();
+  views.forEach((v) => counts.set(v.status, (counts.get(v.status) ?? 0) + 1));
+  const statuses = [...order.filter((s) => counts.has(s)), ...[...counts.keys()].filter((s) => !order.includes(s)).sort()];
+  return statuses.map((s) => `${counts.get(s)} ${s.toLowerCase().replace(/_/g, ' ')}`).join(', ');
+}
+
+/** The rows of the text output: a header, a column header, then each import and its messages. */
+export function layoutRows(views: readonly ImportView[], ctx: LayoutContext): Row[] {
+  const paint = (code: string, text: string) => (ctx.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const rows: Row[] = [{ kind: 'text', text: paint(SGR.bold, headline(views, ctx)) }];
+  if (views.length === 0) return rows;
+
+  const ids = views.map((v) => v.importId ?? '(queued)');
+  const idWidth = Math.max('IMPORT ID'.length, ...ids.map((id) => id.length));
+  const batchTexts = views.map((v) => `${v.batches.completed}/${v.batches.total}`);
+  const batchWidth = Math.max('BATCHES'.length, ...batchTexts.map((t) => t.length));
+  const statusWidth = 'IN_PROGRESS'.length;
+  const withStack = ctx.selection.kind === 'stack';
+  const columns = [
+    'IMPORT ID'.padEnd(idWidth),
+    'STATUS'.padEnd(statusWidth),
+    'PROGRESS'.padEnd(BAR_SIZE),
+    'BATCHES'.padStart(batchWidth),
+    'BYTES'.padStart(9),
+    'ELAPSED'.padStart(8),
+    withStack ? 'RESOURCE / SOURCE' : 'SOURCE',
+  ];
+  rows.push({ kind: 'text', text: paint(SGR.dim, columns.join('  ')) });
+
+  views.forEach((v, i) => {
+    const color = STATUS_COLORS[v.status];
+    const status = v.status.padEnd(statusWidth);
+    const source = v.importSourceArn ? (ctx.shortSource ? shortSourceOf(v.importSourceArn) : v.importSourceArn) : '-';
+    const resource = v.stackResource ? `${v.stackResource.logicalResourceId}  ` : '';
+    const done = v.status === 'COMPLETED';
+    rows.push({
+      kind: 'bar',
+      prefix: `${ids[i].padEnd(idWidth)}  ${color ? paint(color, status) : status}  `,
+      value: done ? Math.max(1, v.batches.total) : v.batches.completed,
+      total: done ? Math.max(1, v.batches.total) : v.batches.total,
+      suffix: '  ' + [
+        batchTexts[i].padStart(batchWidth),
+        formatBytes(v.bytesImported).padStart(9),
+        formatDuration(v.elapsedSeconds).padStart(8),
+        `${resource}${source}`,
+      ].join('  '),
+      barColor: ctx.color ? color : undefined,
+    });
+    detailLines(v, ctx.color).forEach(({ text, code }) => rows.push({ kind: 'text', text: '    ' + (code ? paint(code, text) : text) }));
+  });
+  return rows;
+}
+
+/** A row as text, with `bar` (already rendered) between prefix and suffix. */
+export function rowText(row: Row, bar: string): string {
+  return row.kind === 'text' ? row.text : `${row.prefix}${bar}${row.suffix}`;
+}
+
+/** The bar of a row as cli-progress draws it with `options` (its own characters and size). */
+export function renderBar(progress: number, options: BarOptions, color?: string): string {
+  const bar = Format.BarFormat(progress, options);
+  return color ? `\u001b[${color}m${bar}\u001b[0m` : bar;
+}
+
+/** Fraction of a row's bar that is complete (0 when there are no batches yet). */
+export function progressOf(row: Row): number {
+  if (row.kind === 'text' || row.total <= 0) return 0;
+  return Math.min(1, Math.max(0, row.value / row.total));
+}
+
+/** The text output without a terminal: plain lines, ASCII bars, no escape codes. */
+export function renderPlain(views: readonly ImportView[], ctx: LayoutContext): string {
+  const rows = layoutRows(views, { ...ctx, color: false });
+  return rows.map((row) => rowText(row, `[${renderBar(progressOf(row), PLAIN_BAR)}]`)).join('\n') + '\n';
+}
+
+function headline(views: readonly ImportView[], ctx: LayoutContext): string {
+  const where = ctx.region ? ` in ${ctx.region}` : '';
+  const n = views.length;
+  const imports = `${n} ${n === 1 ? 'import' : 'imports'}`;
+  let what: string;
+  switch (ctx.selection.kind) {
+    case 'all': what = `${imports}${where}`; break;
+    case 'event-data-store': what = `${imports} from ${ctx.selection.eventDataStoreArn}${where}`; break;
+    case 'import': what = `Import ${ctx.selection.importId}${where}`; break;
+    case 'stack': what = `${imports} declared in stack ${ctx.selection.stackName}${where}`; break;
+  }
+  const summary = n === 0 ? (ctx.selection.kind === 'stack' ? ' (no Custom::EventDataStoreImport resources)' : '') : `: ${summarize(views)}`;
+  let refreshed = '';
+  if (ctx.watch) {
+    refreshed = ctx.watch.finished
+      ? ` | ${clockOf(ctx.watch.refreshedAt)}, all finished`
+      : ` | ${clockOf(ctx.watch.refreshedAt)}, every ${ctx.watch.intervalSeconds}s until all have finished`;
+  }
+  return `${what}${summary}${refreshed}`;
+}
+
+/** Messages under an import: its error, its first failed batches, why it is queued. */
+function detailLines(v: ImportView, color: boolean): Array<{ text: string; code?: string }> {
+  const lines: Array<{ text: string; code?: string }> = [];
+  if (v.status === 'QUEUED') {
+    const physicalId = v.stackResource?.physicalResourceId;
+    const since = physicalId?.startsWith(PENDING_PREFIX) ? Number(physicalId.slice(PENDING_PREFIX.length)) : NaN;
+    const when = Number.isFinite(since) && since > 0 ? ` since ${new Date(since).toISOString()}` : '';
+    lines.push({ text: `queued${when}: the import has not started yet (waiting for a free import slot)`, code: SGR.grey });
+  }
+  if (v.errorMessage) lines.push({ text: `error: ${oneLine(v.errorMessage)}`, code: SGR.red });
+  v.failedBatches.slice(0, FAILED_BATCHES_SHOWN).forEach((b) => {
+    lines.push({ text: `batch ${b.batchId} failed${b.errorMessage ? `: ${oneLine(b.errorMessage)}` : ''}`, code: SGR.red });
+  });
+  const more = v.failedBatches.length - FAILED_BATCHES_SHOWN;
+  if (more > 0) lines.push({ text: `${color ? '\u2026' : '...'} and ${more} more failed ${more === 1 ? 'batch' : 'batches'}`, code: SGR.red });
+  return lines;
+}
+
+/** `eventdatastore/<id>` from an event data store ARN (the whole string if it is not one). */
+function shortSourceOf(arn: string): string {
+  const resource = arn.split(':').slice(5).join(':');
+  return resource || arn;
+}
+
+function clockOf(t: number): string {
+  return `${new Date(t).toISOString().slice(11, 19)}Z`;
+}
+
+/** Messages from the service may hold newlines or escape characters: never let them into the terminal. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+}

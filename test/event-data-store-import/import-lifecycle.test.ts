@@ -221,9 +221,9 @@ describe('Update', () => {
     }));
     expect(result.PhysicalResourceId).toBe('imp-1');
     expect(result.Data).toMatchObject({ ImportId: 'imp-1', DestinationLogGroupArn: DESTINATION, Operation: 'Keep' });
-    for (const command of [CreateImportTaskCommand, CancelImportTaskCommand, DeleteLogGroupCommand]) {
-      expect(logs).not.toHaveReceivedCommand(command);
-    }
+    expect(logs).not.toHaveReceivedCommand(CreateImportTaskCommand);
+    expect(logs).not.toHaveReceivedCommand(CancelImportTaskCommand);
+    expect(logs).not.toHaveReceivedCommand(DeleteLogGroupCommand);
   });
 
   test.each([
@@ -255,6 +255,18 @@ describe('Update', () => {
     expect(logs).not.toHaveReceivedCommand(CancelImportTaskCommand);
     expect(result.PhysicalResourceId).toBe('imp-new');
   });
+});
+
+test('Update: the rollback of a failed replacement keeps the import it had cancelled, instead of importing its window again', async () => {
+  logs.on(DescribeImportTasksCommand, { importId: 'imp-1' }).resolves({ imports: [anImport({ importStatus: 'CANCELLED', lastUpdatedTime: NOW - 60_000 })] });
+  const result = await lifecycle().instance.onEvent(event('Update', {
+    PhysicalResourceId: 'imp-1',
+    // CloudFormation rolls back from the failed new window to the old one.
+    OldResourceProperties: props({ StartEventTime: '1706745600000' }),
+    ResourceProperties: props(),
+  }));
+  expect(result).toMatchObject({ PhysicalResourceId: 'imp-1', Data: { Operation: 'Keep', ImportStatus: 'CANCELLED' } });
+  expect(logs).not.toHaveReceivedCommand(CreateImportTaskCommand);
 });
 
 describe('Delete', () => {

@@ -86,6 +86,14 @@ interface ImportSummary {
   readonly bytesImported: number;
 }
 
+/** An import as DescribeImportTasks reports it. */
+interface DescribedImport extends ImportSummary {
+  readonly errorMessage?: string;
+  readonly lastUpdatedTime?: number;
+  readonly sourceArn?: string;
+  readonly filter?: ImportFilter;
+}
+
 type StartOutcome = { readonly started: ImportSummary; readonly adopted: boolean } | { readonly activeImportIds: string[] };
 
 /** Imports the service may report a little before the handler's clock: allow this much skew. */
@@ -164,16 +172,28 @@ class Invocation {
       };
     }
 
+    const old = isImportId(oldId) ? await this.describeImport(oldId) : undefined;
+    if (old && this.isRollbackTo(old)) {
+      // A failed replacement cancelled this import before its successor failed; CloudFormation now
+      // rolls back to it. Starting it again would import its window twice: keep what it imported.
+      this.deps.log(`${this.subject}: rolling back to import ${oldId}, cancelled by the failed replacement; keeping it as it is`);
+      return { PhysicalResourceId: oldId, Data: { ...attributesOf(old), ...this.marker('Keep') } };
+    }
     this.deps.log(`${this.subject}: ${changed.join(', ')} changed; starting a new import to replace ${oldId}`);
-    if (isImportId(oldId)) {
+    if (old?.status === 'IN_PROGRESS') {
       // Both imports write to the same log group: stop the old one so overlapping windows are not imported twice.
-      const old = await this.describeImport(oldId);
-      if (old?.status === 'IN_PROGRESS') {
-        await this.cancel(oldId);
-      }
+      await this.cancel(oldId);
     }
     const outcome = await this.startOrQueue(this.startedAt - this.deps.adoptionWindowMs, [oldId]);
     return this.respond(outcome, 'Replace');
+  }
+
+  /** The import was cancelled moments ago and imports exactly what is asked for now: a rollback. */
+  private isRollbackTo(current: DescribedImport): boolean {
+    return current.status === 'CANCELLED' &&
+      current.sourceArn === this.request.sourceArn &&
+      this.sameWindow(current.filter) &&
+      (current.lastUpdatedTime ?? 0) >= this.startedAt - this.deps.adoptionWindowMs;
   }
 
   public async delete(): Promise<OnEventResult> {
@@ -425,10 +445,18 @@ class Invocation {
 
   // ---- reading ----
 
-  private async describeImport(importId: string): Promise<(ImportSummary & { errorMessage?: string }) | undefined> {
+  private async describeImport(importId: string): Promise<DescribedImport | undefined> {
     try {
       const [found] = (await this.listImports({ importId })).filter((i) => i.importId === importId);
-      return found ? { ...summaryOf(found), errorMessage: found.errorMessage } : undefined;
+      return found
+        ? {
+          ...summaryOf(found),
+          errorMessage: found.errorMessage,
+          lastUpdatedTime: found.lastUpdatedTime,
+          sourceArn: found.importSourceArn,
+          filter: found.importFilter,
+        }
+        : undefined;
     } catch (error) {
       if (error instanceof ImportFailure && /ResourceNotFoundException/.test(error.message)) return undefined;
       throw error;

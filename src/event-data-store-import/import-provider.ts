@@ -1,9 +1,15 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, AspectPriority, Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, DependencyGroup, IDependable } from 'constructs';
+import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
+import { acknowledgeRule, acknowledgeWildcards, WildcardJustification } from './compliance';
 import { MAX_RESOURCE_SECONDS } from './handler/properties';
+import { ImportHandlerOptions } from './handler-options';
 import { ImportHandlerFunction } from './import-handler-function';
 import { KeyPermissions, keyStatement } from './import-source';
 
@@ -19,45 +25,119 @@ const STORES_PER_IMPORT_ROLE = 6;
 /** Where the provider's user handler posts progress: the interval between isComplete polls. */
 export const POLL_INTERVAL = Duration.seconds(20);
 
+// Wildcards the library needs, with the reason (acknowledged for cdk-nag's AwsSolutions-IAM5).
+// Resource patterns match resources as cdk-nag prints them (see compliance.ts). Plain ASCII only.
+
+const IMPORT_ACTIONS: WildcardJustification = {
+  actions: ['logs:CreateImportTask', 'logs:DescribeImportTasks', 'logs:DescribeImportTaskBatches', 'logs:CancelImportTask'],
+  resource: '\\*',
+  reason: 'logs:CreateImportTask, DescribeImportTasks, DescribeImportTaskBatches and CancelImportTask have no resource type in IAM: * is the only resource they accept.',
+};
+const PUT_RESOURCE_POLICY: WildcardJustification = {
+  actions: ['logs:PutResourcePolicy'],
+  resource: '\\*',
+  reason: 'logs:PutResourcePolicy, which the import needs, has no resource type in IAM: * is the only resource it accepts.',
+};
+const DESTINATION_LOG_STREAMS: WildcardJustification = {
+  actions: ['logs:CreateLogGroup', 'logs:CreateLogStream'],
+  resource: '.*:log-group:/?aws/cloudtrail/.+:log-stream:\\*',
+  reason: 'CloudWatch Logs names the log streams of the destination log group during the import; the wildcard covers the streams of that one log group only.',
+};
+const DELETE_LOG_GROUP: WildcardJustification = {
+  actions: ['logs:DeleteLogGroup'],
+  resource: '.*:log-group:/?aws/cloudtrail/.+:\\*',
+  reason: 'The trailing :* is part of the log group ARN form IAM evaluates for log group actions; the statement names this import\'s destination log group only.',
+};
+const STORE_KEY_ALIAS: WildcardJustification = {
+  actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  resource: '.*:kms:.*:key/\\*',
+  reason: 'The event data store names its KMS key by alias and KMS authorizes by key ARN: the statement allows only the keys that carry that alias (condition kms:ResourceAliases).',
+};
+const INVOKE_VERSIONS: WildcardJustification = {
+  actions: ['lambda:InvokeFunction'],
+  resource: '<[A-Za-z0-9]+\\.Arn>:\\*',
+  reason: 'Written by the aws-cdk-lib provider framework (grantInvoke): one function and its versions and aliases (function ARN:*), nothing else.',
+};
+const STATE_MACHINE_LOG_DELIVERY: WildcardJustification = {
+  actions: ['logs:CreateLogDelivery', 'logs:CreateLogStream', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+    'logs:ListLogDeliveries', 'logs:PutLogEvents', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+  resource: '\\*',
+  reason: 'Written by the aws-cdk-lib provider framework for the waiter state machine\'s logging: Step Functions log delivery (logs:CreateLogDelivery and related actions) accepts only *.',
+};
+const XRAY: WildcardJustification = {
+  actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+  resource: '\\*',
+  reason: 'X-Ray tracing of the waiter state machine: these X-Ray actions have no resource type in IAM, * is the only resource they accept.',
+};
+const VPC_ACCESS: WildcardJustification = {
+  actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
+    'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+  resource: '\\*',
+  reason: 'Lambda\'s network interfaces in the VPC (the actions of AWSLambdaVPCAccessExecutionRole): ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets accept only *, and the interfaces do not exist before Lambda creates them.',
+};
+
 /**
  * One per stack, however many imports: the deploy-time function, the provider framework, the
  * function's role and policies, and the import roles shared by the stack's imports.
+ *
+ * Every policy is a managed policy (NIST 800-53 rev 5 rejects inline policies), including the
+ * provider framework's. The few findings of cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs that
+ * the library cannot avoid, or that only the user can resolve (through {@link ImportHandlerOptions}),
+ * are acknowledged on the one resource concerned, with the reason (see compliance.ts).
  * @internal
  */
 export class ImportProvider extends Construct {
-  /** The stack's provider, created on first use. */
-  public static of(scope: Construct): ImportProvider {
+  /**
+   * The stack's provider, created on first use with `options`. A later call may leave `options`
+   * out; every option it sets must match the provider's.
+   */
+  public static of(scope: Construct, options?: ImportHandlerOptions): ImportProvider {
     const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(PROVIDER_ID) as ImportProvider | undefined) ?? new ImportProvider(stack, PROVIDER_ID);
+    let provider = stack.node.tryFindChild(PROVIDER_ID) as ImportProvider | undefined;
+    if (!provider) {
+      provider = new ImportProvider(stack, PROVIDER_ID, options ?? {}, scope.node.path);
+    } else if (options) {
+      provider.checkSameOptions(options, scope);
+    }
+    acknowledgeHandlerPoliciesUnder(scope, provider.handlerRole);
+    return provider;
   }
 
   public readonly serviceToken: string;
   public readonly handlerRole: iam.Role;
   public readonly handlerLogGroup: logs.LogGroup;
   private readonly handlerPolicies: PolicyChunks;
+  private readonly allPolicies: DependencyGroup;
   private readonly importRoles: SharedImportRole[] = [];
   private readonly granted = new Set<string>();
+  private readonly options: ResolvedOptions;
+  private readonly createdBy: string;
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Construct, id: string, options: ImportHandlerOptions, createdBy: string) {
     super(scope, id);
+    this.options = resolveOptions(options);
+    this.createdBy = createdBy;
+    const { vpc, vpcSubnets, logRetention, logEncryptionKey, reservedConcurrentExecutions, environmentEncryption } = this.options;
+    if (logEncryptionKey) allowCloudWatchLogsToUseKey(logEncryptionKey);
+    const logGroupProps: logs.LogGroupProps = { retention: logRetention, encryptionKey: logEncryptionKey };
+    const securityGroups = vpc && !this.options.securityGroups ? [functionSecurityGroup(this, vpc)] : this.options.securityGroups;
 
     this.handlerRole = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Starts, watches and (under RemovalPolicy.DESTROY) cancels CloudWatch Logs imports from CloudTrail Lake',
     });
-    this.handlerLogGroup = new logs.LogGroup(this, 'HandlerLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-    });
-    this.handlerPolicies = new PolicyChunks(this, 'HandlerPolicy', this.handlerRole);
+    this.handlerLogGroup = new logs.LogGroup(this, 'HandlerLogs', logGroupProps);
+    this.handlerPolicies = new PolicyChunks(this, 'HandlerPolicy', this.handlerRole, vpc ? [IMPORT_ACTIONS, STORE_KEY_ALIAS, VPC_ACCESS] : [IMPORT_ACTIONS, STORE_KEY_ALIAS]);
     // The four import actions have no resource type: `*` is the only resource they accept.
     this.handlerPolicies.add('import-actions', new iam.PolicyStatement({
-      actions: ['logs:CreateImportTask', 'logs:DescribeImportTasks', 'logs:DescribeImportTaskBatches', 'logs:CancelImportTask'],
+      actions: IMPORT_ACTIONS.actions,
       resources: ['*'],
     }));
     this.handlerPolicies.add('own-logs', new iam.PolicyStatement({
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [this.handlerLogGroup.logGroupArn],
     }));
+    if (vpc) this.handlerPolicies.add('vpc-access', vpcAccessStatement());
 
     const handler = new ImportHandlerFunction(this, 'Handler', {
       role: this.handlerRole,
@@ -66,22 +146,92 @@ export class ImportProvider extends Construct {
       // IAM-propagation retries take up to four minutes; leave room to report.
       timeout: Duration.minutes(6),
       description: 'cdk-eventdatastore-import: CreateImportTask at deploy time (onEvent and isComplete)',
+      vpc,
+      vpcSubnets,
+      securityGroups,
+      reservedConcurrentExecutions,
+      environmentEncryption,
     });
     handler.node.addDependency(this.handlerPolicies.dependable);
+    acknowledgeRule(handler.node.defaultChild as lambda.CfnFunction, 'AwsSolutions-L1',
+      'The import handler runs on the Node.js runtime its bundle is built and tested for, pinned by each release of cdk-eventdatastore-import; newer runtimes come with library updates.');
 
+    // The provider framework: its functions get roles whose statements go to managed policies, the
+    // handler's log settings, and the VPC; its waiter state machine logs everything and is traced.
+    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', logGroupProps);
+    const waiterLogs = new logs.LogGroup(this, 'WaiterLogs', {
+      ...logGroupProps,
+      // Under /aws/vendedlogs/ Step Functions needs no log group resource policy entry per log group.
+      logGroupName: `/aws/vendedlogs/states/cdk-eventdatastore-import-${handler.functionName}`,
+    });
+    const frameworkRoles = ['FrameworkOnEventRole', 'FrameworkIsCompleteRole'].map((roleId) => {
+      const role = new RoleWithManagedPolicy(this, roleId, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: 'cdk-eventdatastore-import: custom resource provider framework functions',
+      });
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [providerLogs.logGroupArn],
+      }));
+      if (vpc) role.addToPrincipalPolicy(vpcAccessStatement());
+      return role;
+    });
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: handler,
       isCompleteHandler: handler,
       queryInterval: POLL_INTERVAL,
       totalTimeout: Duration.seconds(MAX_RESOURCE_SECONDS),
-      logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_YEAR }),
+      logGroup: providerLogs,
+      frameworkOnEventRole: frameworkRoles[0],
+      frameworkCompleteAndTimeoutRole: frameworkRoles[1],
+      vpc,
+      vpcSubnets,
+      securityGroups,
+      providerFunctionEnvEncryption: environmentEncryption,
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: { destination: waiterLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+    const frameworkFunctions = provider.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction);
+    for (const fn of frameworkFunctions) {
+      if (reservedConcurrentExecutions !== undefined) fn.reservedConcurrentExecutions = reservedConcurrentExecutions;
+      acknowledgeRule(fn, 'AwsSolutions-L1', 'The provider framework function\'s runtime is chosen by aws-cdk-lib (the latest Node.js runtime it knows the region supports); the Provider construct does not let it be set.');
+    }
+    for (const role of frameworkRoles) {
+      acknowledgeWildcards(role.managedPolicy.node.defaultChild as iam.CfnManagedPolicy, vpc ? [INVOKE_VERSIONS, VPC_ACCESS] : [INVOKE_VERSIONS]);
+    }
+    const waiterPolicy = hardenWaiterStateMachine(provider);
     this.serviceToken = provider.serviceToken;
+    // Creating and deleting an import goes through the framework too: its permissions must come
+    // first and go last, like the handler's.
+    this.allPolicies = new DependencyGroup(this.handlerPolicies.dependable, ...frameworkRoles.map((r) => r.managedPolicy));
+    if (waiterPolicy) this.allPolicies.add(waiterPolicy);
+
+    const functions = [handler.node.defaultChild as lambda.CfnFunction, ...frameworkFunctions];
+    for (const fn of functions) {
+      acknowledgeRule(fn, 'NIST.800.53.R5-LambdaDLQ', 'Deploy-time function: the handler and the framework\'s isComplete and onTimeout functions are invoked synchronously, '
+        + 'where a dead-letter queue never applies; the framework\'s onEvent function reports its failures to CloudFormation itself, and the custom resource\'s '
+        + 'service timeout bounds a lost invocation.');
+      if (!vpc) {
+        acknowledgeRule(fn, 'NIST.800.53.R5-LambdaInsideVPC', 'Deploy-time function that only calls AWS APIs; set the import\'s handler.vpc to run it in a VPC.');
+      }
+      if (reservedConcurrentExecutions === undefined) {
+        acknowledgeRule(fn, 'NIST.800.53.R5-LambdaConcurrency', 'Deploy-time function run once per import; reserving concurrency fails in accounts with a low concurrency quota, so it is opt-in: set the import\'s handler.reservedConcurrentExecutions.');
+      }
+    }
+    if (!logEncryptionKey) {
+      for (const logGroup of [this.handlerLogGroup, providerLogs, waiterLogs]) {
+        acknowledgeRule(logGroup.node.defaultChild as logs.CfnLogGroup, 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+          'Logs of the deploy-time functions, encrypted by CloudWatch Logs; set the import\'s handler.logEncryptionKey to use a customer managed key.');
+      }
+    }
   }
 
-  /** Everything a custom resource must wait for before it calls the service. */
+  /**
+   * Everything a custom resource must wait for before it calls the service, and that must outlive
+   * it: the policies of the handler and of the provider framework.
+   */
   public get policies(): IDependable {
-    return this.handlerPolicies.dependable;
+    return this.allPolicies;
   }
 
   /**
@@ -127,6 +277,138 @@ export class ImportProvider extends Construct {
     this.granted.add(key);
     this.handlerPolicies.add(key, statement);
   }
+
+  /** A later import's `handler` options must describe the provider that exists. */
+  private checkSameOptions(options: ImportHandlerOptions, scope: IConstruct): void {
+    const later = resolveOptions(options);
+    const mine = this.options;
+    const sameKey = (a?: kms.IKey, b?: kms.IKey) => a === b || (!!a && !!b && a.keyArn === b.keyArn);
+    const sameVpc = (a?: ec2.IVpc, b?: ec2.IVpc) => a === b || (!!a && !!b && a.vpcId === b.vpcId);
+    const subnetIds = (o: ResolvedOptions) => (o.vpc && o.vpcSubnets ? o.vpc.selectSubnets(o.vpcSubnets).subnetIds.slice().sort() : undefined);
+    const groupIds = (o: ResolvedOptions) => o.securityGroups?.map((g) => g.securityGroupId).sort();
+    const checks: Array<[keyof ImportHandlerOptions, boolean]> = [
+      ['vpc', options.vpc === undefined || sameVpc(later.vpc, mine.vpc)],
+      ['vpcSubnets', options.vpcSubnets === undefined || sameList(subnetIds(later), subnetIds(mine))],
+      ['securityGroups', options.securityGroups === undefined || sameList(groupIds(later), groupIds(mine))],
+      ['logRetention', options.logRetention === undefined || later.logRetention === mine.logRetention],
+      ['logEncryptionKey', options.logEncryptionKey === undefined || sameKey(later.logEncryptionKey, mine.logEncryptionKey)],
+      ['reservedConcurrentExecutions', options.reservedConcurrentExecutions === undefined || later.reservedConcurrentExecutions === mine.reservedConcurrentExecutions],
+      ['environmentEncryption', options.environmentEncryption === undefined || sameKey(later.environmentEncryption, mine.environmentEncryption)],
+    ];
+    const differing = checks.filter(([, same]) => !same).map(([name]) => `handler.${name}`);
+    if (differing.length > 0) {
+      throw new Error(`${differing.join(', ')} of ${scope.node.path} differ${differing.length === 1 ? 's' : ''} from the handler options of ${this.createdBy}, ` +
+        `the first import of stack ${Stack.of(this).stackName}. The imports of a stack share one handler: give them all the same handler options, or set them on the first import only.`);
+    }
+  }
+}
+
+/** {@link ImportHandlerOptions} after validation, with the defaults filled in. */
+interface ResolvedOptions extends ImportHandlerOptions {
+  readonly logRetention: logs.RetentionDays;
+}
+
+function resolveOptions(options: ImportHandlerOptions): ResolvedOptions {
+  if (!options.vpc) {
+    for (const name of ['vpcSubnets', 'securityGroups'] as const) {
+      if (options[name] !== undefined) throw new Error(`handler.${name} requires handler.vpc; set the VPC the import functions run in, or leave ${name} out`);
+    }
+  }
+  if (options.securityGroups !== undefined && options.securityGroups.length === 0) {
+    throw new Error('handler.securityGroups must not be empty; leave it out to get one security group allowing outbound HTTPS');
+  }
+  const reserved = options.reservedConcurrentExecutions;
+  if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
+    throw new Error(`handler.reservedConcurrentExecutions must be a whole number of at least 1, got ${reserved}`);
+  }
+  return { ...options, logRetention: options.logRetention ?? logs.RetentionDays.ONE_YEAR };
+}
+
+function sameList(a?: string[], b?: string[]): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The deploy-time functions only call AWS APIs over HTTPS. */
+function functionSecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.ISecurityGroup {
+  const group = new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    vpc,
+    description: 'cdk-eventdatastore-import deploy-time functions: outbound HTTPS to AWS APIs only',
+    allowAllOutbound: false,
+  });
+  group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (directly, through a NAT gateway or through VPC endpoints)');
+  return group;
+}
+
+/** What Lambda needs to attach a function to a VPC (AWSLambdaVPCAccessExecutionRole, as a customer managed policy). */
+function vpcAccessStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: VPC_ACCESS.actions, resources: ['*'] });
+}
+
+/** A key policy statement for a key in the app: CloudWatch Logs encrypts the stack's log groups with it. */
+const logKeysAllowed = new WeakSet<object>();
+function allowCloudWatchLogsToUseKey(key: kms.IKey): void {
+  if (logKeysAllowed.has(key)) return;
+  logKeysAllowed.add(key);
+  const stack = Stack.of(key);
+  // Imported keys ignore this (their policy is the user's to change).
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchLogsForEventDataStoreImportFunctions',
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    },
+  }));
+}
+
+/**
+ * The provider framework's waiter state machine, beyond what the Provider construct offers: its
+ * role's inline policy becomes a managed policy (NIST.800.53.R5-IAMNoInlinePolicy), and it is traced
+ * with X-Ray (AwsSolutions-SF2, Control Tower CT.STEPFUNCTIONS.PR.2). If a version of aws-cdk-lib
+ * builds the framework differently, the state machine is left as it is.
+ */
+function hardenWaiterStateMachine(provider: cr.Provider): iam.ManagedPolicy | undefined {
+  const stateMachine = provider.node.findAll().find((c): c is sfn.CfnStateMachine => c instanceof sfn.CfnStateMachine);
+  const waiter = stateMachine?.node.scope;
+  const role = waiter?.node.children.find((c): c is iam.Role => c instanceof iam.Role);
+  const inline = role?.node.tryFindChild('DefaultPolicy');
+  if (!stateMachine || !role || !(inline instanceof iam.Policy)) return undefined;
+
+  // Same document object: whatever aws-cdk-lib adds to the role later still lands in it. The state
+  // machine depends on the role, and so on this policy, which is the role's child.
+  const managed = new iam.ManagedPolicy(role, 'ManagedPolicy', {
+    description: 'cdk-eventdatastore-import: provider framework waiter state machine',
+    document: inline.document,
+    roles: [role],
+  });
+  role.node.tryRemoveChild(inline.node.id);
+
+  stateMachine.tracingConfiguration = { enabled: true };
+  managed.addStatements(new iam.PolicyStatement({ actions: XRAY.actions, resources: ['*'] }));
+  acknowledgeWildcards(managed.node.defaultChild as iam.CfnManagedPolicy, [INVOKE_VERSIONS, STATE_MACHINE_LOG_DELIVERY, XRAY]);
+  return managed;
+}
+
+/**
+ * An import's own policies for the handler role (the DestroyPolicy of RemovalPolicy.DESTROY, which
+ * names the destination log group in both ARN forms, ending in `:*`) are created after the
+ * provider: acknowledge their wildcards once the construct tree is complete, in an aspect that runs
+ * before cdk-nag v2's (which runs at the default priority).
+ */
+const acknowledgedPolicies = new WeakSet<object>();
+function acknowledgeHandlerPoliciesUnder(scope: IConstruct, handlerRole: iam.IRole): void {
+  Aspects.of(scope).add({
+    visit: (node: IConstruct) => {
+      if (!(node instanceof iam.CfnManagedPolicy) || acknowledgedPolicies.has(node)) return;
+      const stack = Stack.of(node);
+      const roles = JSON.stringify(stack.resolve(node.roles) ?? []);
+      if (!roles.includes(JSON.stringify(stack.resolve(handlerRole.roleName)))) return;
+      acknowledgedPolicies.add(node);
+      acknowledgeWildcards(node, [DELETE_LOG_GROUP]);
+    },
+  }, { priority: AspectPriority.MUTATING });
 }
 
 /**
@@ -146,7 +428,8 @@ export class SharedImportRole extends Construct {
     });
     this.policy = new iam.ManagedPolicy(this, 'Policy', { roles: [this.role] });
     // PutResourcePolicy has no resource type: `*` is the only resource it accepts.
-    this.policy.addStatements(new iam.PolicyStatement({ actions: ['logs:PutResourcePolicy'], resources: ['*'] }));
+    this.policy.addStatements(new iam.PolicyStatement({ actions: PUT_RESOURCE_POLICY.actions, resources: ['*'] }));
+    acknowledgeWildcards(this.policy.node.defaultChild as iam.CfnManagedPolicy, [PUT_RESOURCE_POLICY, DESTINATION_LOG_STREAMS, STORE_KEY_ALIAS]);
   }
 
   public get storeCount(): number {
@@ -182,7 +465,11 @@ class PolicyChunks extends Construct {
   public readonly dependable = new DependencyGroup();
   private readonly chunks: Array<{ policy: iam.ManagedPolicy; size: number }> = [];
 
-  constructor(scope: Construct, id: string, private readonly role: iam.IRole) {
+  /**
+   * @param justifications the wildcards the statements may need (acknowledged for cdk-nag when a
+   * statement has them)
+   */
+  constructor(scope: Construct, id: string, private readonly role: iam.IRole, private readonly justifications: WildcardJustification[]) {
     super(scope, id);
   }
 
@@ -191,6 +478,7 @@ class PolicyChunks extends Construct {
     let chunk = this.chunks[this.chunks.length - 1];
     if (!chunk || chunk.size + size > POLICY_CHARACTER_BUDGET) {
       const policy = new iam.ManagedPolicy(this, this.chunks.length === 0 ? 'Default' : `Part${this.chunks.length + 1}`, { roles: [this.role] });
+      acknowledgeWildcards(policy.node.defaultChild as iam.CfnManagedPolicy, this.justifications);
       this.dependable.add(policy);
       chunk = { policy, size: 0 };
       this.chunks.push(chunk);
@@ -204,4 +492,25 @@ function estimateSize(statement: iam.PolicyStatement): number {
   const json = statement.toStatementJson() as { Action?: string | string[]; Condition?: unknown };
   const actions = ([] as string[]).concat(json.Action ?? []).join(',').length;
   return 60 + actions + statement.resources.length * ARN_CHARACTERS + JSON.stringify(json.Condition ?? '').length;
+}
+
+/**
+ * A role whose statements (including those aws-cdk-lib adds, such as the provider framework's
+ * grants) go to one managed policy instead of an inline default policy. The policy is the role's
+ * child, so whatever depends on the role (a function using it) also waits for the policy.
+ */
+class RoleWithManagedPolicy extends iam.Role {
+  private policy?: iam.ManagedPolicy;
+
+  public get managedPolicy(): iam.ManagedPolicy {
+    if (!this.policy) {
+      this.policy = new iam.ManagedPolicy(this, 'Policy', { roles: [this] });
+    }
+    return this.policy;
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.managedPolicy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.managedPolicy };
+  }
 }

@@ -3,9 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ImportResourceProperties, MAX_ACTIVE_IMPORTS, MAX_RESOURCE_SECONDS, REPORTING_MARGIN_SECONDS, RESOURCE_TYPE } from './handler/properties';
+import { ImportHandlerOptions } from './handler-options';
 import { ImportProvider } from './import-provider';
 import { BoundImportSource, ImportSource } from './import-source';
 import { ImportTimeRange, RenderedTimeRange } from './import-time-range';
+
+export * from './handler-options';
 
 /** Properties of an {@link EventDataStoreImport}. */
 export interface EventDataStoreImportProps {
@@ -65,6 +68,15 @@ export interface EventDataStoreImportProps {
    * @default Duration.minutes(10)
    */
   readonly slotWaitTimeout?: Duration;
+
+  /**
+   * How the stack's deploy-time import handler runs (VPC, logs, KMS keys, reserved concurrency), for
+   * organisations whose rules demand it. The imports of a stack share one handler: the first import
+   * sets these options, later imports leave them out or repeat them.
+   *
+   * @default - outside any VPC, logs kept a year and encrypted by CloudWatch Logs, no reserved concurrency
+   */
+  readonly handler?: ImportHandlerOptions;
 }
 
 const MAX_TIMEOUT = Duration.seconds(MAX_RESOURCE_SECONDS - REPORTING_MARGIN_SECONDS);
@@ -142,7 +154,7 @@ export class EventDataStoreImport extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     }));
 
-    const provider = ImportProvider.of(this);
+    const provider = ImportProvider.of(this, props.handler);
     let importRoleDependency: Construct | undefined;
     if (props.role) {
       this.importRole = props.role;

@@ -1,0 +1,243 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
+// cdk-nag's own rendering of resources in findings, to check the library's copy against it.
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+import { IConstruct } from 'constructs';
+import { ACCOUNT, CONFIGURATIONS, REGION, STORE_ARN, STRICT, synthesize } from './configurations';
+import { EventDataStoreImport, ImportSource } from '../../src';
+import { flattenReference, justifiedWildcards, NAG_V2_METADATA_KEY, NagV2Suppression } from '../../src/event-data-store-import/compliance';
+
+const PROVIDER_ID = 'cdk-eventdatastore-import.ImportProvider';
+
+interface Finding {
+  /** As cdk-nag v3 names it: `AwsSolutions-IAM5[Resource::*]` for granular rules. */
+  readonly rule: string;
+  readonly severity: string;
+  readonly path: string;
+}
+
+/**
+ * cdk-nag v3's AwsSolutions and NIST 800-53 rev 5 packs on the app, after synthesis (as the
+ * policy-validation framework runs them). aws-cdk-lib 2.257 does not give plugins the construct
+ * tree, so the packs are run with `validateScope`, their documented entry point for that case.
+ */
+function nag(scope: IConstruct, options: { ignoreAcknowledgements?: boolean } = {}): Finding[] {
+  return [new AwsSolutionsChecks(), new NIST80053R5Checks()].flatMap((pack: NagPack) => {
+    if (options.ignoreAcknowledgements) {
+      // What the packs find before any acknowledgement is applied.
+      (pack as any).isAcknowledged = () => false;
+    }
+    return pack.validateScope(scope).violations.flatMap((v) =>
+      v.violatingResources.map((r) => ({ rule: v.ruleName, severity: String(v.severity), path: r.constructPath! })));
+  });
+}
+
+function resourceAt(scope: IConstruct, constructPath: string): CfnResource {
+  const found = scope.node.findAll().find((c) => c.node.path === constructPath);
+  if (!CfnResource.isCfnResource(found)) throw new Error(`no CfnResource at ${constructPath}`);
+  return found;
+}
+
+/**
+ * Would cdk-nag v2 suppress this finding? v2 reads the resource's `cdk_nag` metadata: a suppression
+ * applies when its id is the rule's id and, for a granular rule, one `applies_to` entry (a string,
+ * or `{ regex: '/body/flags' }`) matches the finding. (v2 is not installed here; this is its
+ * documented matching, NagSuppressionHelper.doesApply.)
+ */
+function suppressedByV2(resource: CfnResource, rule: string): boolean {
+  const [, ruleId, finding] = /^([^[]+)(?:\[(.*)\])?$/.exec(rule)!;
+  const suppressions: NagV2Suppression[] = resource.getMetadata(NAG_V2_METADATA_KEY)?.rules_to_suppress ?? [];
+  return suppressions.some((s) => {
+    if (s.id !== ruleId) return false;
+    if (!s.applies_to) return true;
+    if (finding === undefined) return false;
+    return s.applies_to.some((a) => (typeof a === 'string' ? a === finding : v2Regex(a.regex).test(finding)));
+  });
+}
+
+function v2Regex(text: string): RegExp {
+  const m = /\/(.*)\/(.*)?/.exec(text);
+  if (!m) throw new Error(`cdk-nag v2 would reject the regular expression ${text}`);
+  return new RegExp(m[1], m[2] || '');
+}
+
+function handlerRuntime(scope: IConstruct): string {
+  return (resourceAt(scope, 'ImportStack/cdk-eventdatastore-import.ImportProvider/Handler/Resource') as lambda.CfnFunction).runtime!;
+}
+
+/** Is this construct part of the library (the stack's provider, or an import)? */
+function isLibraryConstruct(construct: IConstruct): boolean {
+  return construct.node.scopes.some((s) => s instanceof EventDataStoreImport || s.node.id === PROVIDER_ID);
+}
+
+describe.each(Object.keys(CONFIGURATIONS))('cdk-nag AwsSolutions and NIST 800-53 rev 5: %s', (name) => {
+  const { app } = synthesize(CONFIGURATIONS[name]);
+
+  test('no unsuppressed errors or warnings (cdk-nag v3)', () => {
+    expect(nag(app)).toEqual([]);
+  });
+
+  test('every acknowledged finding is also suppressed for cdk-nag v2, on the same resource', () => {
+    const raw = nag(app, { ignoreAcknowledgements: true });
+    const notForV2 = raw.filter((f) => !suppressedByV2(resourceAt(app, f.path), f.rule));
+    expect(notForV2).toEqual([]);
+  });
+
+  test('acknowledgements are on the library\'s own resources only', () => {
+    const raw = nag(app, { ignoreAcknowledgements: true });
+    expect(raw.filter((f) => !isLibraryConstruct(resourceAt(app, f.path)))).toEqual([]);
+    const acknowledged = app.node.findAll().filter((c) => c.node.metadata.some((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY));
+    expect(acknowledged.filter((c) => !isLibraryConstruct(c)).map((c) => c.node.path)).toEqual([]);
+    expect(acknowledged.every((c) => CfnResource.isCfnResource(c))).toBe(true);
+  });
+});
+
+describe('what the library acknowledges', () => {
+  test('a default stack: the unavoidable wildcards and the choices only the user can make', () => {
+    const { app } = synthesize(CONFIGURATIONS['waitForCompletion with RemovalPolicy.DESTROY']);
+    const rules = [...new Set(nag(app, { ignoreAcknowledgements: true }).map((f) => f.rule.replace(/\[.*$/, '')))].sort();
+    expect(rules).toEqual([
+      'AwsSolutions-IAM5',
+      'AwsSolutions-L1',
+      'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+      'NIST.800.53.R5-LambdaConcurrency',
+      'NIST.800.53.R5-LambdaDLQ',
+      'NIST.800.53.R5-LambdaInsideVPC',
+    ]);
+  });
+
+  test.each(STRICT)('%s: VPC, reserved concurrency and log encryption are no longer acknowledged', (name) => {
+    const { app } = synthesize(CONFIGURATIONS[name]);
+    const rules = new Set(nag(app, { ignoreAcknowledgements: true }).map((f) => f.rule.replace(/\[.*$/, '')));
+    expect([...rules].sort()).toEqual(['AwsSolutions-IAM5', 'AwsSolutions-L1', 'NIST.800.53.R5-LambdaDLQ']);
+  });
+
+  test('runtimes: the framework\'s is aws-cdk-lib\'s choice, the handler\'s is pinned by the release', () => {
+    const { app } = synthesize(CONFIGURATIONS['minimal (fromEventDataStoreArn, all defaults)']);
+    const l1 = nag(app, { ignoreAcknowledgements: true }).filter((f) => f.rule === 'AwsSolutions-L1').map((f) => f.path);
+    // The handler is reported while its runtime (.projenrc.ts lambdaOptions.runtime) is not the newest aws-cdk-lib knows.
+    expect(l1.filter((p) => !p.includes('/Provider/framework-'))).toEqual(
+      lambda.Runtime.ALL.some((r) => r.name === 'nodejs24.x') && handlerRuntime(app) !== 'nodejs24.x' ? ['ImportStack/cdk-eventdatastore-import.ImportProvider/Handler/Resource'] : []);
+    expect(l1.filter((p) => p.includes('/Provider/framework-'))).toHaveLength(3);
+  });
+
+  test('every wildcard finding is acknowledged by its exact text (cdk-nag v3 has no prefix matching)', () => {
+    const { app } = synthesize(CONFIGURATIONS['KMS-encrypted store (CfnEventDataStore with a kms.Key)']);
+    const wildcards = nag(app, { ignoreAcknowledgements: true }).filter((f) => f.rule.startsWith('AwsSolutions-IAM5['));
+    expect(wildcards.length).toBeGreaterThan(0);
+    for (const f of wildcards) {
+      const acknowledged = resourceAt(app, f.path).node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.keys(m.data).map((k) => k.replace(/^annotation::/i, '')));
+      expect(acknowledged).toContain(f.rule);
+    }
+  });
+
+  test('an import\'s store from another stack (Fn::ImportValue) is acknowledged by its final text', () => {
+    const { app, outdir } = synthesize((stack) => {
+      const storeStack = new Stack(stack.node.scope as App, 'StoreStack', { env: { account: ACCOUNT, region: REGION } });
+      const store = new cloudtrail.CfnEventDataStore(storeStack, 'Store', {});
+      new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(store) });
+    });
+    const template = fs.readFileSync(path.join(outdir, 'ImportStack.template.json'), 'utf8');
+    expect(template).toContain('Fn::ImportValue');
+    expect(nag(app, { ignoreAcknowledgements: true }).map((f) => f.rule)).toContainEqual(expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*StoreStack.*:log-stream:\*\]$/));
+    expect(nag(app)).toEqual([]);
+  });
+
+  test('the user\'s own resources in the same stack are still checked', () => {
+    const { app } = synthesize((stack) => {
+      new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN) });
+      const fn = new lambda.Function(stack, 'UserFunction', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => {};'),
+      });
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['logs:DescribeImportTasks'], resources: ['*'] }));
+      new logs.LogGroup(stack, 'UserLogs');
+    });
+    const findings = nag(app);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.path.startsWith('ImportStack/User'))).toBe(true);
+    expect(findings.map((f) => f.rule)).toEqual(expect.arrayContaining([
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-L1',
+      'NIST.800.53.R5-LambdaDLQ',
+      'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+    ]));
+  });
+});
+
+describe('the cdk_nag metadata (cdk-nag v2 format)', () => {
+  const { outdir } = synthesize(CONFIGURATIONS['waitForCompletion with RemovalPolicy.DESTROY']);
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, 'ImportStack.template.json'), 'utf8'));
+  const entries = Object.entries<any>(template.Resources)
+    .flatMap(([logicalId, r]) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s: any) => ({ logicalId, ...s })));
+
+  test('is written into the template as { rules_to_suppress: [{ id, reason, applies_to? }] }', () => {
+    expect(entries.length).toBeGreaterThan(0);
+    for (const e of entries) {
+      expect(Object.keys(e).sort()).toEqual(e.applies_to ? ['applies_to', 'id', 'logicalId', 'reason'] : ['id', 'logicalId', 'reason']);
+    }
+  });
+
+  test('names granular findings in applies_to, never in the id (cdk-nag v2 rejects ids with a finding)', () => {
+    for (const e of entries) expect(e.id).toMatch(/^(AwsSolutions|NIST\.800\.53\.R5)-[A-Za-z0-9]+$/);
+    for (const e of entries.filter((x) => x.applies_to)) {
+      expect(e.id).toBe('AwsSolutions-IAM5');
+      for (const a of e.applies_to) expect(() => v2Regex(a.regex)).not.toThrow();
+    }
+  });
+
+  test('reasons are plain ASCII (cdk-nag v2 base64-encodes anything else) and at least 10 characters', () => {
+    for (const e of entries) {
+      expect(e.reason).toMatch(/^[\x20-\x7e]{10,}$/);
+    }
+  });
+});
+
+describe('compliance helpers', () => {
+  test.each([
+    ['*'],
+    ['arn:aws:logs:us-east-1:111111111111:log-group:x:*'],
+    ['arn:${AWS::Partition}:logs:*'],
+    [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:111111111111:key/*']] }],
+    [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Fn', 'Arn'] }, ':*']] }],
+    [{ 'Fn::Join': [':', [{ 'Fn::ImportValue': 'Export' }, { 'Fn::Select': [1, { 'Fn::Split': ['/', 'a/b'] }] }, '*']] }],
+    [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::b/*' }],
+    [{ Ref: 'Thing' }],
+  ])('flattens %j as cdk-nag does', (value) => {
+    expect(flattenReference(value)).toBe(flattenCfnReference(value));
+  });
+
+  function policyWith(statements: any[]): iam.CfnManagedPolicy {
+    const stack = new Stack();
+    return new iam.CfnManagedPolicy(stack, 'Policy', { policyDocument: { Version: '2012-10-17', Statement: statements } });
+  }
+  const importActions = { actions: ['logs:CreateImportTask', 'logs:DescribeImportTasks'], resource: '\\*', reason: 'no resource type for these' };
+
+  test('acknowledges a wildcard only when every action of every statement using it is justified', () => {
+    expect(justifiedWildcards(policyWith([
+      { Effect: 'Allow', Action: 'logs:CreateImportTask', Resource: '*' },
+    ]), [importActions])).toEqual([{ finding: 'Resource::*', reason: 'no resource type for these' }]);
+    expect(justifiedWildcards(policyWith([
+      { Effect: 'Allow', Action: 'logs:CreateImportTask', Resource: '*' },
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+    ]), [importActions])).toEqual([]);
+    expect(justifiedWildcards(policyWith([
+      { Effect: 'Allow', Action: ['logs:CreateImportTask', 'iam:PassRole'], Resource: '*' },
+    ]), [importActions])).toEqual([]);
+  });
+
+  test('a justification applies only to resources its pattern matches', () => {
+    expect(justifiedWildcards(policyWith([
+      { Effect: 'Allow', Action: 'logs:CreateImportTask', Resource: 'arn:aws:logs:us-east-1:111111111111:*' },
+    ]), [importActions])).toEqual([]);
+  });
+});

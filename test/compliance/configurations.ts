@@ -1,0 +1,108 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, AppProps, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { EventDataStoreImport, ImportHandlerOptions, ImportSource } from '../../src';
+
+export const ACCOUNT = '111111111111';
+export const REGION = 'us-east-1';
+export const STORE_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/0b4f7f2a-7a4d-4d4e-9c1e-5c3b2f6d8e90`;
+export const OTHER_STORE_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/7c1d2e3f-0000-4000-8000-000000000001`;
+
+/**
+ * A KMS key as an organisation with Control Tower's KMS controls makes it: rotated
+ * (CT.KMS.PR.1), and grants limited to AWS services (CT.KMS.PR.3).
+ */
+export function organisationKey(scope: Stack, id: string): kms.Key {
+  const key = new kms.Key(scope, id, { enableKeyRotation: true });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+  return key;
+}
+
+/** Everything an organisation that enforces NIST 800-53 and Control Tower's proactive controls sets. */
+export function strictHandlerOptions(stack: Stack): ImportHandlerOptions {
+  // An existing VPC (looked up or imported), so that only the library's resources are judged.
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'OrgVpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+  });
+  const key = organisationKey(stack, 'OrgLogKey');
+  return { vpc, logEncryptionKey: key, environmentEncryption: key, reservedConcurrentExecutions: 2 };
+}
+
+/** The construct's main configurations, each building one stack. */
+export const CONFIGURATIONS: Record<string, (stack: Stack) => void> = {
+  'minimal (fromEventDataStoreArn, all defaults)': (stack) => {
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN) });
+  },
+  'KMS-encrypted store (CfnEventDataStore with a kms.Key)': (stack) => {
+    const key = organisationKey(stack, 'StoreKey');
+    const store = new cloudtrail.CfnEventDataStore(stack, 'Store', { kmsKeyId: key.keyArn, retentionPeriod: 2557, billingMode: 'FIXED_RETENTION_PRICING' });
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(store) });
+  },
+  'store key known only by alias': (stack) => {
+    new EventDataStoreImport(stack, 'Import', {
+      source: ImportSource.fromEventDataStoreArn(STORE_ARN, { encryptionKey: kms.Alias.fromAliasName(stack, 'StoreKeyAlias', 'alias/cloudtrail-lake') }),
+    });
+  },
+  'waitForCompletion with RemovalPolicy.DESTROY': (stack) => {
+    new EventDataStoreImport(stack, 'Import', {
+      source: ImportSource.fromEventDataStoreArn(STORE_ARN),
+      waitForCompletion: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  },
+  'bring-your-own role': (stack) => {
+    new EventDataStoreImport(stack, 'Import', {
+      source: ImportSource.fromEventDataStoreArn(STORE_ARN),
+      role: iam.Role.fromRoleArn(stack, 'OwnRole', `arn:aws:iam::${ACCOUNT}:role/cloudtrail-lake-import`),
+    });
+  },
+  'many imports (policies split over several managed policies)': (stack) => {
+    for (let i = 0; i < 14; i++) {
+      const arn = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      new EventDataStoreImport(stack, `Import${i}`, {
+        source: ImportSource.fromEventDataStoreArn(arn),
+        removalPolicy: i % 2 ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      });
+    }
+  },
+  'strict organisation (every handler option set)': (stack) => {
+    const handler = strictHandlerOptions(stack);
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN), handler });
+    new EventDataStoreImport(stack, 'Destroyed', {
+      source: ImportSource.fromEventDataStoreArn(OTHER_STORE_ARN),
+      waitForCompletion: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      handler,
+    });
+  },
+};
+
+/** Configurations that set every handler option (pass Control Tower's controls with none disabled). */
+export const STRICT = ['strict organisation (every handler option set)'];
+
+export function tempOutdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'compliance-'));
+}
+
+/** An app with one stack built by `configure`, synthesized into a temporary directory. */
+export function synthesize(configure: (stack: Stack) => void, props: AppProps = {}): { app: App; stack: Stack; outdir: string } {
+  const outdir = props.outdir ?? tempOutdir();
+  const app = new App({ ...props, outdir });
+  const stack = new Stack(app, 'ImportStack', { env: { account: ACCOUNT, region: REGION } });
+  configure(stack);
+  app.synth();
+  return { app, stack, outdir };
+}

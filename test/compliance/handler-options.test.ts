@@ -1,0 +1,318 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ACCOUNT, OTHER_STORE_ARN, REGION, STORE_ARN, strictHandlerOptions } from './configurations';
+import { EventDataStoreImport, ImportHandlerOptions, ImportSource } from '../../src';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'ImportStack', { env: { account: ACCOUNT, region: REGION } });
+}
+
+function addImport(stack: Stack, id: string, handler?: ImportHandlerOptions, arn = STORE_ARN): EventDataStoreImport {
+  return new EventDataStoreImport(stack, id, { source: ImportSource.fromEventDataStoreArn(arn), handler });
+}
+
+/** A distinct store per import (imports of one store with one time range are rejected). */
+function store(i: number): string {
+  return `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+}
+
+function importedVpc(stack: Stack, id = 'Vpc'): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, id, {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+  });
+}
+
+/** Every Ref, Fn::GetAtt and DependsOn edge of the template; throws on a cycle or a dangling reference. */
+function assertAcyclic(template: any): void {
+  const resources = template.Resources as Record<string, any>;
+  const edges = new Map<string, Set<string>>();
+  const collect = (value: any, into: Set<string>): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v) => collect(v, into));
+    } else if (value && typeof value === 'object') {
+      if (typeof value.Ref === 'string' && !value.Ref.startsWith('AWS::')) into.add(value.Ref);
+      if (Array.isArray(value['Fn::GetAtt'])) into.add(value['Fn::GetAtt'][0]);
+      Object.values(value).forEach((v) => collect(v, into));
+    }
+  };
+  for (const [id, r] of Object.entries(resources)) {
+    const targets = new Set<string>([].concat(r.DependsOn ?? []));
+    collect(r.Properties, targets);
+    for (const t of targets) {
+      if (!(t in resources) && !(t in (template.Parameters ?? {}))) throw new Error(`${id} refers to missing ${t}`);
+    }
+    edges.set(id, new Set([...targets].filter((t) => t in resources)));
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, trail: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') throw new Error(`dependency cycle: ${[...trail, id].join(' -> ')}`);
+    state.set(id, 'visiting');
+    edges.get(id)!.forEach((t) => visit(t, [...trail, id]));
+    state.set(id, 'done');
+  };
+  Object.keys(resources).forEach((id) => visit(id, []));
+}
+
+describe('defaults (no handler options)', () => {
+  const stack = newStack();
+  addImport(stack, 'First');
+  addImport(stack, 'Second', undefined, OTHER_STORE_ARN);
+  const template = Template.fromStack(stack);
+
+  test('one handler function serves as both onEvent and isComplete, and one provider framework', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(4);
+    const handlerId = Object.keys(functions).find((id) => /ImportProviderHandler[0-9A-F]{8}$/.test(id))!;
+    const framework = Object.entries<any>(functions).filter(([id]) => id !== handlerId);
+    for (const [, fn] of framework) {
+      expect(fn.Properties.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({ 'Fn::GetAtt': [handlerId, 'Arn'] });
+      expect(fn.Properties.Environment.Variables.USER_IS_COMPLETE_FUNCTION_ARN).toEqual({ 'Fn::GetAtt': [handlerId, 'Arn'] });
+    }
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  test('no inline policies anywhere: every statement is in a managed policy', () => {
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    for (const role of Object.values<any>(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.Policies).toBeUndefined();
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('the functions run outside any VPC, without reserved concurrency', () => {
+    for (const fn of Object.values<any>(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.VpcConfig).toBeUndefined();
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+
+  test('each import waits for (and outlives) the handler\'s and the provider framework\'s policies', () => {
+    const policies = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies.length).toBeGreaterThanOrEqual(5);
+    for (const resource of Object.values<any>(template.findResources('Custom::EventDataStoreImport'))) {
+      expect(resource.DependsOn).toEqual(expect.arrayContaining(policies));
+    }
+  });
+
+  test('three log groups, kept a year, with CloudWatch Logs\' own encryption', () => {
+    const groups = Object.values<any>(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(3);
+    for (const g of groups) {
+      expect(g.Properties.RetentionInDays).toBe(365);
+      expect(g.Properties.KmsKeyId).toBeUndefined();
+    }
+  });
+
+  test('the waiter state machine logs everything (without execution data) and is traced with X-Ray', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('WaiterLogs'), 'Arn'] } } }],
+      },
+      TracingConfiguration: { Enabled: true },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^/aws/vendedlogs/states/'), Match.anyValue()]] },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('waiterstatemachineRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['xray:PutTraceSegments']), Resource: '*' })]) },
+    });
+  });
+
+  test('the state machine waits for its role\'s managed policy (logging is checked when it is created)', () => {
+    const [machine] = Object.values<any>(template.findResources('AWS::StepFunctions::StateMachine'));
+    const [waiterPolicyId] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('waiterstatemachineRole') }] } }));
+    expect(machine.DependsOn).toContain(waiterPolicyId);
+  });
+
+  test('the template has no dependency cycle and no dangling reference', () => {
+    expect(() => assertAcyclic(template.toJSON())).not.toThrow();
+  });
+});
+
+describe('additional imports stay cheap', () => {
+  test('one resource per import, plus one managed policy under RemovalPolicy.DESTROY', () => {
+    const count = (n: number, removalPolicy?: RemovalPolicy) => {
+      const stack = newStack();
+      for (let i = 0; i < n; i++) {
+        new EventDataStoreImport(stack, `Import${i}`, {
+          source: ImportSource.fromEventDataStoreArn(store(i)),
+          removalPolicy,
+          handler: { logRetention: logs.RetentionDays.ONE_YEAR },
+        });
+      }
+      return Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+    };
+    expect(count(3) - count(2)).toBe(1);
+    expect(count(3, RemovalPolicy.DESTROY) - count(2, RemovalPolicy.DESTROY)).toBe(2);
+  });
+});
+
+describe('a strict organisation\'s handler options', () => {
+  const stack = newStack();
+  const handler = strictHandlerOptions(stack);
+  addImport(stack, 'Import', handler);
+  new EventDataStoreImport(stack, 'Destroyed', { source: ImportSource.fromEventDataStoreArn(OTHER_STORE_ARN), removalPolicy: RemovalPolicy.DESTROY, handler });
+  const template = Template.fromStack(stack);
+  const functions = Object.values<any>(template.findResources('AWS::Lambda::Function'));
+
+  test('all four functions run in the VPC, with one security group that allows outbound HTTPS only', () => {
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      VpcId: 'vpc-0123456789abcdef0',
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+    });
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      expect(fn.Properties.VpcConfig).toEqual({
+        SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/ImportProviderSecurityGroup/), 'GroupId'] }],
+      });
+    }
+  });
+
+  test('the functions\' roles may manage their network interfaces, in managed policies', () => {
+    const eniPolicies = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter((p) => p.Properties.PolicyDocument.Statement.some((s: any) => [].concat(s.Action).includes('ec2:CreateNetworkInterface')));
+    // The handler's role and the two framework roles.
+    expect(eniPolicies).toHaveLength(3);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('reserved concurrency and environment encryption on all four functions', () => {
+    for (const fn of functions) {
+      expect(fn.Properties.ReservedConcurrentExecutions).toBe(2);
+      expect(fn.Properties.KmsKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OrgLogKey/), 'Arn'] });
+    }
+  });
+
+  test('the log groups are encrypted with the key, whose policy lets CloudWatch Logs use it for the account\'s log groups', () => {
+    for (const g of Object.values<any>(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(g.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OrgLogKey/), 'Arn'] });
+    }
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+          Action: Match.arrayWith(['kms:Encrypt*', 'kms:Decrypt*', 'kms:GenerateDataKey*']),
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:111111111111:log-group:*']] } } },
+        })]),
+      },
+    });
+  });
+
+  test('the template has no dependency cycle and no dangling reference', () => {
+    expect(() => assertAcyclic(template.toJSON())).not.toThrow();
+  });
+});
+
+describe('options the user brings', () => {
+  test('security groups given are used instead of a new one', () => {
+    const stack = newStack();
+    const group = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Group', 'sg-0123456789abcdef0');
+    addImport(stack, 'Import', { vpc: importedVpc(stack), securityGroups: [group] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+    for (const fn of Object.values<any>(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual(['sg-0123456789abcdef0']);
+    }
+  });
+
+  test('log retention applies to the three log groups', () => {
+    const stack = newStack();
+    addImport(stack, 'Import', { logRetention: logs.RetentionDays.FIVE_YEARS });
+    for (const g of Object.values<any>(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'))) {
+      expect(g.Properties.RetentionInDays).toBe(1827);
+    }
+  });
+
+  test.each<[string, (stack: Stack) => ImportHandlerOptions, RegExp]>([
+    ['vpcSubnets without vpc', () => ({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }), /handler\.vpcSubnets requires handler\.vpc/],
+    ['securityGroups without vpc', (s) => ({ securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(s, 'G', 'sg-1')] }), /handler\.securityGroups requires handler\.vpc/],
+    ['no security group', (s) => ({ vpc: importedVpc(s), securityGroups: [] }), /handler\.securityGroups must not be empty/],
+    ['zero reserved concurrency', () => ({ reservedConcurrentExecutions: 0 }), /handler\.reservedConcurrentExecutions must be a whole number of at least 1, got 0/],
+    ['fractional reserved concurrency', () => ({ reservedConcurrentExecutions: 1.5 }), /handler\.reservedConcurrentExecutions .* got 1\.5/],
+  ])('rejects %s', (_name, options, message) => {
+    const stack = newStack();
+    expect(() => addImport(stack, 'Import', options(stack))).toThrow(message);
+  });
+});
+
+describe('one handler per stack: later imports must agree with the first', () => {
+  test('a later import may leave the options out', () => {
+    const stack = newStack();
+    addImport(stack, 'First', { logRetention: logs.RetentionDays.TWO_YEARS, reservedConcurrentExecutions: 3 });
+    expect(() => addImport(stack, 'Second', undefined, OTHER_STORE_ARN)).not.toThrow();
+    for (const g of Object.values<any>(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'))) {
+      expect(g.Properties.RetentionInDays).toBe(731);
+    }
+  });
+
+  test('a later import may repeat the same options, or equal ones (the same VPC imported again)', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`);
+    const options: ImportHandlerOptions = { vpc: importedVpc(stack), logEncryptionKey: key, logRetention: logs.RetentionDays.ONE_YEAR };
+    addImport(stack, 'First', options);
+    expect(() => addImport(stack, 'Second', options, OTHER_STORE_ARN)).not.toThrow();
+    expect(() => addImport(stack, 'Third', {
+      vpc: importedVpc(stack, 'SameVpcAgain'),
+      logEncryptionKey: kms.Key.fromKeyArn(stack, 'SameKeyAgain', key.keyArn),
+    }, store(3))).not.toThrow();
+    // Still one provider: one handler function and its three framework functions.
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 4);
+  });
+
+  test('the logRetention default counts as set: repeating it is fine, changing it is not', () => {
+    const stack = newStack();
+    addImport(stack, 'First');
+    expect(() => addImport(stack, 'Second', { logRetention: logs.RetentionDays.ONE_YEAR }, OTHER_STORE_ARN)).not.toThrow();
+    expect(() => addImport(stack, 'Third', { logRetention: logs.RetentionDays.ONE_MONTH }, store(3)))
+      .toThrow(/^handler\.logRetention of ImportStack\/Third differs from the handler options of ImportStack\/First, the first import of stack ImportStack/);
+  });
+
+  test.each<[string, (stack: Stack) => [ImportHandlerOptions | undefined, ImportHandlerOptions], string]>([
+    ['a VPC where the first import had none', (s) => [undefined, { vpc: importedVpc(s) }], 'handler.vpc'],
+    ['another VPC', (s) => [{ vpc: importedVpc(s) }, { vpc: ec2.Vpc.fromVpcAttributes(s, 'OtherVpc', { vpcId: 'vpc-other', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-9'] }) }], 'handler.vpc'],
+    ['other subnets', (s) => {
+      const vpc = ec2.Vpc.fromVpcAttributes(s, 'TwoTierVpc', {
+        vpcId: 'vpc-1', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-private'], isolatedSubnetIds: ['subnet-isolated'],
+      });
+      return [{ vpc }, { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }];
+    }, 'handler.vpcSubnets'],
+    ['other security groups', (s) => {
+      const vpc = importedVpc(s);
+      return [{ vpc }, { vpc, securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(s, 'G', 'sg-1')] }];
+    }, 'handler.securityGroups'],
+    ['a log encryption key where the first import had none', (s) => [{}, { logEncryptionKey: new kms.Key(s, 'K') }], 'handler.logEncryptionKey'],
+    ['another reserved concurrency', () => [{ reservedConcurrentExecutions: 2 }, { reservedConcurrentExecutions: 5 }], 'handler.reservedConcurrentExecutions'],
+    ['another environment key', (s) => [{ environmentEncryption: new kms.Key(s, 'K1') }, { environmentEncryption: new kms.Key(s, 'K2') }], 'handler.environmentEncryption'],
+  ])('a later import with %s fails, naming the option', (_name, options, prop) => {
+    const stack = newStack();
+    const [first, later] = options(stack);
+    addImport(stack, 'First', first);
+    expect(() => addImport(stack, 'Later', later, OTHER_STORE_ARN)).toThrow(`${prop} of ImportStack/Later differs from the handler options of ImportStack/First`);
+  });
+
+  test('every differing option is named', () => {
+    const stack = newStack();
+    addImport(stack, 'First', { reservedConcurrentExecutions: 2 });
+    expect(() => addImport(stack, 'Later', { reservedConcurrentExecutions: 3, logRetention: logs.RetentionDays.ONE_DAY }, OTHER_STORE_ARN))
+      .toThrow(/^handler\.logRetention, handler\.reservedConcurrentExecutions of ImportStack\/Later differ from/);
+  });
+
+  test('imports in different stacks have their own handlers and options', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: { account: ACCOUNT, region: REGION } });
+    const b = new Stack(app, 'B', { env: { account: ACCOUNT, region: REGION } });
+    addImport(a, 'Import', { reservedConcurrentExecutions: 2 }, store(1));
+    expect(() => addImport(b, 'Import', { reservedConcurrentExecutions: 5 }, store(2))).not.toThrow();
+  });
+});

@@ -8,7 +8,6 @@ import { ImportProvider } from './import-provider';
 import { BoundImportSource, ImportSource } from './import-source';
 import { ImportTimeRange, RenderedTimeRange } from './import-time-range';
 
-export * from './handler-options';
 
 /** Properties of an {@link EventDataStoreImport}. */
 export interface EventDataStoreImportProps {

@@ -1,0 +1,45 @@
+/**
+ * Integration test: an import of a KMS-encrypted event data store. The construct reads the key
+ * from the store's `kmsKeyId`, allows the import role `kms:Decrypt` / `kms:GenerateDataKey` on it,
+ * and adds the key policy statement CloudTrail needs. CI only compares the synthesized template with
+ * the committed snapshot (integ.kms.ts.snapshot/); with AWS credentials, `docs/INTEG.md` deploys it.
+ */
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { App, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { EventDataStoreImport, ImportSource } from '../src';
+import { INTEG_APP_CONTEXT, testEventDataStore, useBundledCloudWatchLogsClient } from './integ-support';
+
+const app = new App({ context: INTEG_APP_CONTEXT });
+const stack = new Stack(app, 'EventDataStoreImportKms');
+
+// Scheduled for deletion (7 days, the shortest wait) when the test stack is destroyed.
+const key = new kms.Key(stack, 'StoreKey', {
+  enableKeyRotation: true,
+  removalPolicy: RemovalPolicy.DESTROY,
+  pendingWindow: Duration.days(7),
+});
+const store = testEventDataStore(stack, 'Store', { kmsKeyId: key.keyArn });
+const imp = new EventDataStoreImport(stack, 'Import', {
+  source: ImportSource.fromEventDataStore(store),
+});
+new CfnOutput(stack, 'ImportId', { value: imp.importId });
+new CfnOutput(stack, 'DestinationLogGroupName', { value: imp.destinationLogGroupName });
+
+const integ = new IntegTest(app, 'EventDataStoreImportKmsTest', {
+  testCases: [stack],
+  // A snapshot update would first deploy the previous snapshot, i.e. start a second import.
+  stackUpdateWorkflow: false,
+});
+
+const describe = integ.assertions.awsApiCall('CloudWatchLogs', 'describeImportTasks', { importId: imp.importId });
+useBundledCloudWatchLogsClient(describe);
+describe.expect(ExpectedResult.objectLike({
+  imports: [{
+    importId: imp.importId,
+    importSourceArn: store.attrEventDataStoreArn,
+    importStatus: Match.stringLikeRegexp('^(IN_PROGRESS|COMPLETED)$'),
+  }],
+}));
+
+app.synth();

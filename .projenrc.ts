@@ -120,11 +120,95 @@ example.exec('ts-node --prefer-ts-exts example/summarize.ts example/cdk.out');
 project.package.setScript('quickstart:example', 'npm ci --no-audit --no-fund && projen example');
 project.package.setScript('quickstart:test', 'npm ci --no-audit --no-fund && projen test:ci');
 
+// ---------------------------------------------------------------------------------------------
+// Integration tests (test/integ.*.ts, @aws-cdk/integ-tests-alpha). In CI, `integ` (spawned by
+// `test`) only synthesizes each test and compares its templates with the committed snapshot
+// (test/integ.*.ts.snapshot/): it deploys nothing and needs neither credentials nor network.
+// integ-runner deploys only with --update-on-failed or --force, which CI never passes; asset hashes
+// are left out of the comparison (IntegTest's diffAssets defaults to false), so a rebuilt handler
+// bundle does not fail it, while any template change does. The tests disable the update workflow
+// (it would deploy the previous snapshot first, i.e. start a second import), so integ-runner keeps
+// no asset copies of the test stacks; the assertion stacks' copies (integ-tests-alpha's 2 MB
+// handler and a CloudWatch Logs client layer) are not needed to compare either: they are
+// gitignored. One region (also for a deploying run that names none) runs the tests one after the
+// other: one import at a time, under the limit of 3 active imports per account and region.
+// Deploying them against a real account: docs/INTEG.md.
+project.gitignore.exclude(
+  // integ-runner's scratch output, and the asset copies in the snapshots (no leading slash: projen
+  // drops every `/test/...` pattern when it adds `!/test/`).
+  'cdk-integ.out.*/', 'test/*.snapshot/asset.*', 'test/*.snapshot/.cache/',
+  // jsii-rosetta's tablet of translated examples (rosetta:extract).
+  '.jsii.tabl.json',
+);
+const INTEG_OFFLINE = ['--language', 'typescript', '--parallel-regions', 'us-east-1'];
+const integ = project.tasks.tryFind('integ')!;
+integ.reset();
+integ.execArgs(['integ-runner', '$@', ...INTEG_OFFLINE], { receiveArgs: true });
+project.addTask('integ:snapshot', {
+  description: 'Rewrite the integ snapshots WITHOUT deploying (after an intended template change; unverified against AWS)',
+  steps: [{ execArgs: ['integ-runner', '$@', ...INTEG_OFFLINE, '--update-on-failed', '--dry-run'], receiveArgs: true }],
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every jsii language: generate the Python, Java, C# and Go sources from the .jsii assembly
+// (`--code-only`: no toolchain, no registry; building wheels/jars/nupkgs/Go modules needs PyPI,
+// Maven Central, NuGet and the Go proxy, which `package-all` uses in the release workflow), and
+// byte-compile the Python sources, the one language whose compiler needs nothing else.
+const codeOnly = project.addTask('package:code-only', {
+  description: 'Generate the Python, Java, C# and Go bindings (sources only, offline) into dist/code-only',
+});
+codeOnly.execArgs(['jsii-pacmak', '--code-only', '--targets', 'python,java,dotnet,go', '--outdir', 'dist/code-only', '--no-npmignore']);
+codeOnly.execArgs(['python3', '-m', 'compileall', '-q', 'dist/code-only/python/src']);
+
+// Strict jsii-rosetta: every TypeScript example in README.md and in the API docs (both are in the
+// .jsii assembly, so after `compile`) must compile, against rosetta/*.ts-fixture. The same flag in
+// the assembly makes Construct Hub's translations strict.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+project.addTask('rosetta:extract', {
+  description: 'Compile every TypeScript example of README.md and the API docs (strict), translating them to each jsii language',
+  steps: [{ execArgs: ['jsii-rosetta', 'extract', '--strict', '.jsii'] }],
+});
+
+// ---------------------------------------------------------------------------------------------
+// The test suite against the LATEST aws-cdk-lib too (the minimum, 2.257.0, is the installed
+// devDependency). The latest release goes into node_modules/.cache/latest-aws-cdk-lib, outside
+// package.json and package-lock.json (which stay untouched; `npm ci` wipes the directory), and
+// test/latest-cdk/jest.config.js maps every require of aws-cdk-lib and constructs inside jest to
+// it. Snapshots are recorded there instead of compared: they belong to the minimum version, and a
+// newer aws-cdk-lib changes them legitimately (e.g. the Provider framework's Node.js runtime).
+const LATEST_CDK_DIR = 'node_modules/.cache/latest-aws-cdk-lib';
+const latestCdk = project.addTask('test:latest-cdk', {
+  description: 'Run the jest suite against the latest aws-cdk-lib (installed apart; snapshots recorded, not compared)',
+});
+latestCdk.exec(`rm -rf ${LATEST_CDK_DIR} && mkdir -p ${LATEST_CDK_DIR} && echo '{ "private": true }' > ${LATEST_CDK_DIR}/package.json`);
+// npm adds the constructs release that aws-cdk-lib asks for (its peer dependency).
+latestCdk.exec(`npm install --prefix ${LATEST_CDK_DIR} --no-save --no-package-lock --no-audit --no-fund aws-cdk-lib@latest`);
+latestCdk.exec(`node -e "const v = (p) => require('./${LATEST_CDK_DIR}/node_modules/' + p + '/package.json').version; console.log('aws-cdk-lib', v('aws-cdk-lib'), '/ constructs', v('constructs'))"`);
+latestCdk.exec('jest --no-ci --passWithNoTests --config test/latest-cdk/jest.config.js', { receiveArgs: true });
+
+// ---------------------------------------------------------------------------------------------
+// For colleagues: the status command, and the benchmarks (never part of test:ci).
+project.addBins({ 'cdk-eventdatastore-import': 'lib/status/cli.js' });
+const bench = project.addTask('bench', {
+  description: 'Benchmark synth time, template size and the handler; writes docs/BENCHMARKS.md (--quick: a short trial run)',
+});
+bench.spawn(project.tasks.tryFind('bundle')!);
+bench.exec('ts-node --project bench/tsconfig.json bench/run.ts', { receiveArgs: true });
+
+// Lint the example app and the benchmarks too (bench/ has its own tsconfig.json; example/ is
+// checked with the root tsconfig's options).
+project.eslint?.addLintPattern('example');
+project.eslint?.addLintPattern('bench');
+project.eslint?.allowDefaultProjectFiles('example/*.ts');
+
 const testCi = project.addTask('test:ci', {
-  description: 'Everything CI checks: build the handler bundle, compile, run every test',
+  description: 'Everything CI checks: build the handler bundle, compile, check the examples and every jsii language, run every test (also against the latest aws-cdk-lib)',
 });
 testCi.spawn(project.tasks.tryFind('pre-compile')!);
 testCi.spawn(project.tasks.tryFind('compile')!);
+testCi.spawn(project.tasks.tryFind('rosetta:extract')!);
+testCi.spawn(codeOnly);
 testCi.spawn(project.tasks.tryFind('test')!);
+testCi.spawn(latestCdk);
 
 project.synth();

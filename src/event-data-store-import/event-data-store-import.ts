@@ -192,15 +192,9 @@ export class EventDataStoreImport extends Construct {
     resource.node.addDependency(provider.policies);
     if (importRoleDependency) resource.node.addDependency(importRoleDependency);
     if (removalPolicy === RemovalPolicy.DESTROY) {
-      const destroyPolicy = new iam.ManagedPolicy(this, 'DestroyPolicy', {
-        description: 'Lets the import handler delete this import\'s destination log group (RemovalPolicy.DESTROY)',
-        roles: [provider.handlerRole],
-        statements: [new iam.PolicyStatement({
-          actions: ['logs:DeleteLogGroup'],
-          resources: destinationLogGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
-        })],
-      });
-      resource.node.addDependency(destroyPolicy);
+      // In the handler's shared policies (a policy per import would exceed IAM's 10 managed
+      // policies per role at 10 imports). The resource depends on those policies already.
+      provider.allowDeleteLogGroup(source.eventDataStoreArn, storeArn.id, storeArn.region, storeArn.account);
     }
 
     this.importId = resource.getAttString('ImportId');

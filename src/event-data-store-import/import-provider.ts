@@ -1,4 +1,4 @@
-import { ArnFormat, AspectPriority, Aspects, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -16,9 +16,11 @@ import { KeyPermissions, keyStatement } from './import-source';
 const PROVIDER_ID = 'cdk-eventdatastore-import.ImportProvider';
 
 /** Managed policies hold at most 6,144 characters: start a new one well before that. */
-const POLICY_CHARACTER_BUDGET = 4_500;
+const POLICY_CHARACTER_BUDGET = 5_500;
 /** A resolved ARN is at most about this long; tokens are counted at this size. */
 const ARN_CHARACTERS = 130;
+/** A reference inside a literal ARN (partition, account, an event data store ID): at most this long. */
+const REFERENCE_CHARACTERS = 40;
 /** Stores whose permissions share one import role (its single managed policy stays under the limit). */
 const STORES_PER_IMPORT_ROLE = 6;
 
@@ -45,8 +47,9 @@ const DESTINATION_LOG_STREAMS: WildcardJustification = {
 };
 const DELETE_LOG_GROUP: WildcardJustification = {
   actions: ['logs:DeleteLogGroup'],
-  resource: '.*:log-group:/?aws/cloudtrail/.+:\\*',
-  reason: 'The trailing :* is part of the log group ARN form IAM evaluates for log group actions; the statement names this import\'s destination log group only.',
+  resource: '.*:log-group:\\*aws/cloudtrail/[^*]+(:\\*)?',
+  reason: 'Names one destination log group per event data store of a RemovalPolicy.DESTROY import: the leading * covers both spellings of its name '
+    + '(aws/cloudtrail/<id> and /aws/cloudtrail/<id>), the trailing :* the log group ARN form IAM evaluates.',
 };
 const STORE_KEY_ALIAS: WildcardJustification = {
   actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
@@ -99,7 +102,6 @@ export class ImportProvider extends Construct {
     } else if (options) {
       provider.checkSameOptions(options, scope);
     }
-    acknowledgeHandlerPoliciesUnder(scope, provider.handlerRole);
     return provider;
   }
 
@@ -127,7 +129,7 @@ export class ImportProvider extends Construct {
       description: 'Starts, watches and (under RemovalPolicy.DESTROY) cancels CloudWatch Logs imports from CloudTrail Lake',
     });
     this.handlerLogGroup = new logs.LogGroup(this, 'HandlerLogs', logGroupProps);
-    this.handlerPolicies = new PolicyChunks(this, 'HandlerPolicy', this.handlerRole, vpc ? [IMPORT_ACTIONS, STORE_KEY_ALIAS, VPC_ACCESS] : [IMPORT_ACTIONS, STORE_KEY_ALIAS]);
+    this.handlerPolicies = new PolicyChunks(this, 'HandlerPolicy', this.handlerRole, vpc ? [IMPORT_ACTIONS, STORE_KEY_ALIAS, DELETE_LOG_GROUP, VPC_ACCESS] : [IMPORT_ACTIONS, STORE_KEY_ALIAS, DELETE_LOG_GROUP]);
     // The four import actions have no resource type: `*` is the only resource they accept.
     this.handlerPolicies.add('import-actions', new iam.PolicyStatement({
       actions: IMPORT_ACTIONS.actions,
@@ -272,6 +274,22 @@ export class ImportProvider extends Construct {
     }
   }
 
+  /**
+   * Under RemovalPolicy.DESTROY: logs:DeleteLogGroup on the store's destination log group, and
+   * nothing else. Shared by the imports of that store.
+   */
+  public allowDeleteLogGroup(eventDataStoreArn: string, eventDataStoreId: string, region: string | undefined, account: string | undefined): void {
+    // One pattern for both spellings of the name (`aws/cloudtrail/<id>`, `/aws/cloudtrail/<id>`):
+    // a quarter of the ARNs, so that a hundred such imports fit IAM's policy limits.
+    const logGroup = Stack.of(this).formatArn({
+      service: 'logs', region, account, resource: 'log-group', resourceName: `*aws/cloudtrail/${eventDataStoreId}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.addOnce(`destroy:${eventDataStoreArn}`, new iam.PolicyStatement({
+      actions: DELETE_LOG_GROUP.actions,
+      resources: [logGroup, `${logGroup}:*`],
+    }));
+  }
+
   private addOnce(key: string, statement: iam.PolicyStatement): void {
     if (this.granted.has(key)) return;
     this.granted.add(key);
@@ -392,26 +410,6 @@ function hardenWaiterStateMachine(provider: cr.Provider): iam.ManagedPolicy | un
 }
 
 /**
- * An import's own policies for the handler role (the DestroyPolicy of RemovalPolicy.DESTROY, which
- * names the destination log group in both ARN forms, ending in `:*`) are created after the
- * provider: acknowledge their wildcards once the construct tree is complete, in an aspect that runs
- * before cdk-nag v2's (which runs at the default priority).
- */
-const acknowledgedPolicies = new WeakSet<object>();
-function acknowledgeHandlerPoliciesUnder(scope: IConstruct, handlerRole: iam.IRole): void {
-  Aspects.of(scope).add({
-    visit: (node: IConstruct) => {
-      if (!(node instanceof iam.CfnManagedPolicy) || acknowledgedPolicies.has(node)) return;
-      const stack = Stack.of(node);
-      const roles = JSON.stringify(stack.resolve(node.roles) ?? []);
-      if (!roles.includes(JSON.stringify(stack.resolve(handlerRole.roleName)))) return;
-      acknowledgedPolicies.add(node);
-      acknowledgeWildcards(node, [DELETE_LOG_GROUP]);
-    },
-  }, { priority: AspectPriority.MUTATING });
-}
-
-/**
  * An import role shared by up to a few stores of a stack, with one managed policy listing
  * exactly those stores. @internal
  */
@@ -464,6 +462,8 @@ class PolicyChunks extends Construct {
   /** Every policy of the role, for resources that must not run before (or outlive) them. */
   public readonly dependable = new DependencyGroup();
   private readonly chunks: Array<{ policy: iam.ManagedPolicy; size: number }> = [];
+  /** The latest statement of each shape (actions, conditions), to merge resources into. */
+  private readonly byShape = new Map<string, { chunk: { policy: iam.ManagedPolicy; size: number }; statement: iam.PolicyStatement }>();
 
   /**
    * @param justifications the wildcards the statements may need (acknowledged for cdk-nag when a
@@ -473,7 +473,16 @@ class PolicyChunks extends Construct {
     super(scope, id);
   }
 
+  /** Adds the statement, or its resources to an earlier statement with the same actions and conditions. */
   public add(_key: string, statement: iam.PolicyStatement): void {
+    const shape = JSON.stringify({ ...statement.toStatementJson(), Resource: undefined });
+    const similar = this.byShape.get(shape);
+    const extra = resourcesSize(statement.resources);
+    if (similar && !similar.statement.frozen && similar.chunk.size + extra <= POLICY_CHARACTER_BUDGET) {
+      similar.statement.addResources(...statement.resources);
+      similar.chunk.size += extra;
+      return;
+    }
     const size = estimateSize(statement);
     let chunk = this.chunks[this.chunks.length - 1];
     if (!chunk || chunk.size + size > POLICY_CHARACTER_BUDGET) {
@@ -485,13 +494,26 @@ class PolicyChunks extends Construct {
     }
     chunk.policy.addStatements(statement);
     chunk.size += size;
+    this.byShape.set(shape, { chunk, statement });
   }
 }
 
 function estimateSize(statement: iam.PolicyStatement): number {
   const json = statement.toStatementJson() as { Action?: string | string[]; Condition?: unknown };
   const actions = ([] as string[]).concat(json.Action ?? []).join(',').length;
-  return 60 + actions + statement.resources.length * ARN_CHARACTERS + JSON.stringify(json.Condition ?? '').length;
+  return 60 + actions + resourcesSize(statement.resources) + JSON.stringify(json.Condition ?? '').length;
+}
+
+/** The resources' size once CloudFormation has resolved them: literal parts as they are, references at their longest. */
+function resourcesSize(resources: string[]): number {
+  return resources.reduce((total, resource) => total + 3 + (Token.isUnresolved(resource) ? resolvedLength(resource) : resource.length), 0);
+}
+
+function resolvedLength(value: string): number {
+  // `${Token[...]}` markers stand for references: alone, a whole ARN; inside an ARN, a partition, account or ID.
+  const literal = value.replace(/\$\{Token\[[^\]]+\]\}/g, '');
+  const references = (value.match(/\$\{Token\[[^\]]+\]\}/g) ?? []).length;
+  return literal.length + references * (literal.length > 0 ? REFERENCE_CHARACTERS : ARN_CHARACTERS);
 }
 
 /**

@@ -313,6 +313,13 @@ describe('Delete', () => {
       .resolves.toMatchObject({ PhysicalResourceId: 'imp-1' });
   });
 
+  test('under DESTROY, a denied DeleteLogGroup says why and what to do', async () => {
+    logs.on(DescribeImportTasksCommand, { importId: 'imp-1' }).resolves({ imports: [anImport({ importStatus: 'COMPLETED' })] });
+    logs.on(DeleteLogGroupCommand).rejects(serviceError('AccessDeniedException', 'not authorized to perform: logs:DeleteLogGroup'));
+    await expect(lifecycle({ retryBudgetMs: 1_000 }).instance.onEvent(event('Delete', { PhysicalResourceId: 'imp-1', ResourceProperties: props({ RemovalPolicy: 'destroy' }) })))
+      .rejects.toThrow(/DeleteLogGroup failed .*removing the last one from a stack that stays takes the permission away/);
+  });
+
   test('never changes the physical ID', async () => {
     const result = await lifecycle().instance.onEvent(event('Delete', { PhysicalResourceId: 'imp-1', ResourceProperties: props({ RemovalPolicy: 'destroy' }) }));
     expect(result.PhysicalResourceId).toBe('imp-1');

@@ -92,6 +92,11 @@ function hintFor(kind: ErrorKind, context: FailureContext): string {
   const source = context.sourceArn ?? 'the event data store';
   switch (kind) {
     case 'permissions':
+      if (context.call === 'DeleteLogGroup') {
+        return 'The handler may delete the log group only while a RemovalPolicy.DESTROY import of that store is in the stack: ' +
+          'removing the last one from a stack that stays takes the permission away before CloudFormation deletes the resource. ' +
+          'Delete the log group by hand (`aws logs delete-log-group --log-group-name <name>`) if you no longer need its data.';
+      }
       return [
         `Check that the import role ${context.roleArn ?? ''} trusts cloudtrail.amazonaws.com and allows`,
         `cloudtrail:GetEventDataStoreData on ${source}, logs:CreateLogGroup and logs:CreateLogStream on the`,

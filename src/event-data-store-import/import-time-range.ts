@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 
-/** The window an import copies, as the construct passes it to the handler. */
+/** The window an import copies, as the construct passes it to the handler. @internal */
 export interface RenderedTimeRange {
   /** Epoch milliseconds; may be a token. */
   readonly startEventTime?: number;

@@ -122,7 +122,7 @@ describe('one provider per stack', () => {
     minimal(stack);
     const t = template(stack);
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('HandlerLogs') } },
     });

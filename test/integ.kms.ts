@@ -4,11 +4,11 @@
  * and adds the key policy statement CloudTrail needs. CI only compares the synthesized template with
  * the committed snapshot (integ.kms.ts.snapshot/); with AWS credentials, `docs/INTEG.md` deploys it.
  */
-import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
+import { Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EventDataStoreImport, ImportSource } from '../src';
-import { INTEG_APP_CONTEXT, testEventDataStore, useBundledCloudWatchLogsClient } from './integ-support';
+import { expectImportListed, INTEG_APP_CONTEXT, testEventDataStore } from './integ-support';
 
 const app = new App({ context: INTEG_APP_CONTEXT });
 const stack = new Stack(app, 'EventDataStoreImportKms');
@@ -26,20 +26,6 @@ const imp = new EventDataStoreImport(stack, 'Import', {
 new CfnOutput(stack, 'ImportId', { value: imp.importId });
 new CfnOutput(stack, 'DestinationLogGroupName', { value: imp.destinationLogGroupName });
 
-const integ = new IntegTest(app, 'EventDataStoreImportKmsTest', {
-  testCases: [stack],
-  // A snapshot update would first deploy the previous snapshot, i.e. start a second import.
-  stackUpdateWorkflow: false,
-});
-
-const describe = integ.assertions.awsApiCall('CloudWatchLogs', 'describeImportTasks', { importId: imp.importId });
-useBundledCloudWatchLogsClient(describe);
-describe.expect(ExpectedResult.objectLike({
-  imports: [{
-    importId: imp.importId,
-    importSourceArn: store.attrEventDataStoreArn,
-    importStatus: Match.stringLikeRegexp('^(IN_PROGRESS|COMPLETED)$'),
-  }],
-}));
+expectImportListed(app, stack, imp, store, Match.stringLikeRegexp('^(IN_PROGRESS|COMPLETED)$'));
 
 app.synth();

@@ -5,10 +5,9 @@
  * synthesized template with the committed snapshot (integ.wait-destroy.ts.snapshot/); with AWS
  * credentials, `docs/INTEG.md` deploys it.
  */
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { EventDataStoreImport, ImportSource } from '../src';
-import { INTEG_APP_CONTEXT, testEventDataStore, useBundledCloudWatchLogsClient } from './integ-support';
+import { expectImportListed, INTEG_APP_CONTEXT, testEventDataStore } from './integ-support';
 
 const app = new App({ context: INTEG_APP_CONTEXT });
 const stack = new Stack(app, 'EventDataStoreImportWaitDestroy');
@@ -24,20 +23,6 @@ new CfnOutput(stack, 'ImportId', { value: imp.importId });
 new CfnOutput(stack, 'ImportStatus', { value: imp.importStatus });
 new CfnOutput(stack, 'DestinationLogGroupName', { value: imp.destinationLogGroupName });
 
-const integ = new IntegTest(app, 'EventDataStoreImportWaitDestroyTest', {
-  testCases: [stack],
-  // A snapshot update would first deploy the previous snapshot, i.e. run a second import.
-  stackUpdateWorkflow: false,
-});
-
-const describe = integ.assertions.awsApiCall('CloudWatchLogs', 'describeImportTasks', { importId: imp.importId });
-useBundledCloudWatchLogsClient(describe);
-describe.expect(ExpectedResult.objectLike({
-  imports: [{
-    importId: imp.importId,
-    importSourceArn: store.attrEventDataStoreArn,
-    importStatus: 'COMPLETED',
-  }],
-}));
+expectImportListed(app, stack, imp, store, 'COMPLETED');
 
 app.synth();

@@ -6,3 +6,4 @@ export * from './test-event-data-store';
  * committed snapshots do not contain the absolute paths of the machine that wrote them.
  */
 export const INTEG_APP_CONTEXT = { 'aws:cdk:disable-creation-stack-traces': true };
+export * from './import-assertion';

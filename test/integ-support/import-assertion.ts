@@ -8,7 +8,9 @@ import { EventDataStoreImport } from '../../src';
  * The integ test of `stack`, asserting that CloudWatch Logs lists the import of `store` with a
  * status that `importStatus` matches (a string or a Match).
  */
-export function expectImportListed(app: App, stack: Stack, imp: EventDataStoreImport, store: cloudtrail.CfnEventDataStore, importStatus: unknown): IntegTest {
+export function expectImportListed(
+  app: App, stack: Stack, imp: EventDataStoreImport, store: cloudtrail.CfnEventDataStore, importStatus: unknown,
+): IntegTest {
   const integ = new IntegTest(app, `${stack.stackName}Test`, {
     testCases: [stack],
     // A snapshot update would first deploy the previous snapshot, i.e. start a second import.

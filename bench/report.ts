@@ -505,10 +505,10 @@ class Report {
     if (libTop > libPrev) {
       const per = (libTop - libPrev) / (this.largest - this.previous);
       const limitN = Math.floor(this.largest + (IAM_QUOTAS.managedPoliciesPerRole - libTop) / per);
-      lines.push(`- ⚠️ Default settings: the handler role collects one policy chunk per few dozen stores (${libTop} managed policies at `
+      lines.push(`- ⚠️ Default settings: the handler role collects one managed policy per few dozen stores (${libTop} managed policies at `
         + `N = ${this.largest}); extrapolated, it passes IAM's ${IAM_QUOTAS.managedPoliciesPerRole} at about N = ${limitN + 1}, before `
-        + 'CloudFormation\'s 500 resources. One `cloudtrail:GetEventDataStoreData` statement listing all stores (rather than one statement '
-        + 'per store) would more than halve the chunks.');
+        + 'CloudFormation\'s 500 resources: the handler\'s statements list every store imported (and, under DESTROY, its log group). '
+        + 'Past that, raise the quota (20 managed policies per role) or split the migration over several stacks.');
     }
     const baseOver = this.counts.find((n) => this.get('baseline', n).template.largestInlinePolicyChars.chars > IAM_QUOTAS.inlineCharsPerRole);
     if (baseOver !== undefined) {

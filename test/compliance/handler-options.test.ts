@@ -181,7 +181,7 @@ describe('a strict organisation\'s handler options', () => {
 
   test('the functions\' roles may manage their network interfaces, in managed policies', () => {
     const eniPolicies = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy'))
-      .filter((p) => p.Properties.PolicyDocument.Statement.some((s: any) => [].concat(s.Action).includes('ec2:CreateNetworkInterface')));
+      .filter((p) => p.Properties.PolicyDocument.Statement.some((s: any) => ([] as string[]).concat(s.Action).includes('ec2:CreateNetworkInterface')));
     // The handler's role and the two framework roles.
     expect(eniPolicies).toHaveLength(3);
     template.resourceCountIs('AWS::IAM::Policy', 0);

@@ -13,6 +13,10 @@ function show(value: any): string {
   if (value?.Ref) return `\${${value.Ref}}`;
   if (value?.['Fn::GetAtt']) return `\${${value['Fn::GetAtt'].join('.')}}`;
   if (value?.['Fn::Join']) return value['Fn::Join'][1].map(show).join(value['Fn::Join'][0]);
+  if (value?.['Fn::Select'] && value['Fn::Select'][1]?.['Fn::Split']) {
+    const [index, { 'Fn::Split': [delimiter, source] }] = value['Fn::Select'];
+    return `\${${show(source).replace(/^\$\{|\}$/g, '')} split by '${delimiter}' #${index}}`;
+  }
   return JSON.stringify(value);
 }
 const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));

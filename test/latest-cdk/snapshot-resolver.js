@@ -1,5 +1,5 @@
 const path = require('path');
-const root = '/work/main';
+const root = path.resolve(__dirname, '..', '..');
 const snapshots = path.join(root, 'node_modules', '.cache', 'latest-aws-cdk-lib', 'snapshots');
 module.exports = {
   resolveSnapshotPath: (testPath, extension) => path.join(snapshots, path.relative(root, testPath) + extension),

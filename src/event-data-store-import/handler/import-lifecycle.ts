@@ -335,9 +335,9 @@ class Invocation {
           if (activeNow.length >= MAX_ACTIVE_IMPORTS) return { activeImportIds: activeNow };
           const late = await this.findAdoptable(since, exclude);
           if (late) return { started: late, adopted: true };
-          // Fix (found by test/handler-asset): an import may have ended between the refusal and the
-          // recount, so the refusal may still have been the limit (e.g. several resources created at
-          // once). If enough imports were active then, try again within the budget instead of failing.
+          // An import may have ended between the refusal and the recount, so the refusal may still
+          // have been the limit (several resources created at once): if enough imports were active
+          // then, try again within the budget instead of failing.
           if (this.deps.now() < this.retryDeadline &&
             activeNow.length + await this.countEndedSince(createdAt) >= MAX_ACTIVE_IMPORTS) {
             await this.backoff('CreateImportTask', error, attempt);

@@ -11,8 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
-import type { Socket } from 'node:net';
 import { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
+import { LoopbackServer } from './loopback-server';
 
 /** Status of an import task or of one of its batches. */
 export type ImportStatus = 'IN_PROGRESS' | 'CANCELLED' | 'COMPLETED' | 'FAILED';
@@ -132,13 +132,7 @@ export class CloudWatchLogsStandIn {
   /** Starts a stand-in listening on 127.0.0.1 on a random free port. */
   public static async start(options: StandInOptions = {}): Promise<CloudWatchLogsStandIn> {
     const standIn = new CloudWatchLogsStandIn(options);
-    await new Promise<void>((resolve, reject) => {
-      standIn.server.once('error', reject);
-      standIn.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const address = standIn.server.address();
-    if (address === null || typeof address === 'string') throw new Error('stand-in did not get a TCP port');
-    standIn.url = `http://127.0.0.1:${address.port}`;
+    standIn.server = await LoopbackServer.listen((req, res) => standIn.onRequest(req, res));
     return standIn;
   }
 
@@ -149,16 +143,13 @@ export class CloudWatchLogsStandIn {
   /** Every request received, in order, including faulted ones. */
   public readonly calls: CallRecord[] = [];
 
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
+  private server!: LoopbackServer;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly stores = new Map<string, EventDataStoreRecord>();
   private readonly logGroups = new Set<string>();
   private readonly deleted: string[] = [];
   private readonly cancelled: string[] = [];
   private faults: FaultRule[] = [];
-  private url = '';
-  private stopped = false;
 
   private constructor(options: StandInOptions) {
     this.options = {
@@ -176,27 +167,18 @@ export class CloudWatchLogsStandIn {
       activeStoreStatuses: ['ENABLED'],
       ...definedOnly(options),
     };
-    this.server = http.createServer((req, res) => this.onRequest(req, res));
-    // Tracked so that stop() can end keep-alive connections the SDK holds open.
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
   }
 
   /** Base URL to give the SDK client as `endpoint`, e.g. `http://127.0.0.1:40123`. */
   public get endpoint(): string {
-    return this.url;
+    return this.server.url;
   }
 
   /** Closes the server and every open connection; safe to call twice. */
   public async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
     this.timers.forEach((t) => clearTimeout(t));
     this.timers.clear();
-    this.sockets.forEach((s) => s.destroy());
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   // ---- setup ----

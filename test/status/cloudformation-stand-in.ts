@@ -5,7 +5,7 @@
  * Only ListStackResources is implemented; SigV4 signatures are not checked.
  */
 import * as http from 'node:http';
-import type { Socket } from 'node:net';
+import { LoopbackServer } from '../stand-in/loopback-server';
 
 /** One resource of a stack, as ListStackResources lists it. */
 export interface StackResourceInit {
@@ -34,13 +34,11 @@ export class CloudFormationStandIn {
   /** Starts listening on 127.0.0.1 on a free port. */
   public static async start(options: CloudFormationStandInOptions = {}): Promise<CloudFormationStandIn> {
     const standIn = new CloudFormationStandIn(options.pageSize ?? 100);
-    await new Promise<void>((resolve, reject) => {
-      standIn.server.once('error', reject);
-      standIn.server.listen(0, '127.0.0.1', () => resolve());
+    standIn.server = await LoopbackServer.listen((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => standIn.answer(res, Buffer.concat(chunks).toString('utf8')));
     });
-    const address = standIn.server.address();
-    if (address === null || typeof address === 'string') throw new Error('stand-in did not get a TCP port');
-    standIn.url = `http://127.0.0.1:${address.port}`;
     return standIn;
   }
 
@@ -49,28 +47,16 @@ export class CloudFormationStandIn {
   /** Resources per ListStackResources page; may be changed at any time. */
   public pageSize: number;
 
-  private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
+  private server!: LoopbackServer;
   private readonly stacks = new Map<string, StackResourceInit[]>();
-  private url = '';
-  private stopped = false;
 
   private constructor(pageSize: number) {
     this.pageSize = pageSize;
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.answer(res, Buffer.concat(chunks).toString('utf8')));
-    });
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
   }
 
   /** Base URL for the SDK's `endpoint` (or `AWS_ENDPOINT_URL_CLOUDFORMATION`). */
   public get endpoint(): string {
-    return this.url;
+    return this.server.url;
   }
 
   /** Adds (or replaces) a stack and its resources. */
@@ -80,10 +66,7 @@ export class CloudFormationStandIn {
 
   /** Closes the server and every open connection; safe to call twice. */
   public async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.sockets.forEach((s) => s.destroy());
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   /** Number of ListStackResources calls received. */

@@ -19,10 +19,7 @@
  */
 const path = require('path');
 
-const root = path.resolve(__dirname, '..', '..');
-const latest = process.env.LATEST_CDK_DIR
-  ? path.resolve(process.env.LATEST_CDK_DIR)
-  : path.join(root, 'node_modules', '.cache', 'latest-aws-cdk-lib');
+const { root, latest } = require('./paths');
 const modules = path.join(latest, 'node_modules');
 const base = require(path.join(root, 'package.json')).jest;
 

@@ -6,10 +6,7 @@
  */
 const path = require('path');
 
-const root = path.resolve(__dirname, '..', '..');
-const latest = process.env.LATEST_CDK_DIR
-  ? path.resolve(process.env.LATEST_CDK_DIR)
-  : path.join(root, 'node_modules', '.cache', 'latest-aws-cdk-lib');
+const { root, latest } = require('./paths');
 const snapshots = path.join(latest, 'snapshots');
 
 module.exports = {

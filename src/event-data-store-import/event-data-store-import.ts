@@ -1,12 +1,13 @@
-import { Annotations, Arn, ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ImportResourceProperties, MAX_ACTIVE_IMPORTS, MAX_RESOURCE_SECONDS, REPORTING_MARGIN_SECONDS, RESOURCE_TYPE } from './handler/properties';
+import { ImportResourceProperties, MAX_RESOURCE_SECONDS, REPORTING_MARGIN_SECONDS, RESOURCE_TYPE } from './handler/properties';
 import { ImportHandlerOptions } from './handler-options';
 import { ImportProvider } from './import-provider';
-import { BoundImportSource, ImportSource } from './import-source';
-import { ImportTimeRange, RenderedTimeRange } from './import-time-range';
+import { ImportSource } from './import-source';
+import { ImportTimeRange } from './import-time-range';
+import { checkOverlaps, checkSameEnvironment, checkTimeRange, countImportsInEnvironment, parseEventDataStoreArn, WARNING_PREFIX } from './validation';
 
 
 /** Properties of an {@link EventDataStoreImport}. */
@@ -79,10 +80,6 @@ export interface EventDataStoreImportProps {
 }
 
 const MAX_TIMEOUT = Duration.seconds(MAX_RESOURCE_SECONDS - REPORTING_MARGIN_SECONDS);
-/** AWS's migration guide: data from before 2023 cannot be migrated. */
-const EARLIEST_MIGRATABLE = Date.UTC(2023, 0, 1);
-const DAY_MILLIS = 86_400_000;
-const WARNING_PREFIX = 'cdk-eventdatastore-import';
 
 /**
  * Imports a CloudTrail Lake event data store's events into CloudWatch Logs, once, at deploy time
@@ -132,13 +129,13 @@ export class EventDataStoreImport extends Construct {
     const stack = Stack.of(this);
     const source = props.source._bind(this);
     const storeArn = parseEventDataStoreArn(source.eventDataStoreArn);
-    this.checkSameEnvironment(storeArn);
+    checkSameEnvironment(this, storeArn);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (removalPolicy !== RemovalPolicy.RETAIN && removalPolicy !== RemovalPolicy.DESTROY) {
       throw new Error(`removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${removalPolicy}`);
     }
     const window = props.timeRange?._render() ?? {};
-    this.checkTimeRange(window, props.timeRange, source);
+    checkTimeRange(this, window, props.timeRange, source);
     const waitForCompletion = props.waitForCompletion ?? false;
     const timeout = this.checkTimeout(waitForCompletion, props);
     this.eventDataStoreArn = source.eventDataStoreArn;
@@ -209,54 +206,6 @@ export class EventDataStoreImport extends Construct {
     checkOverlaps(this, source.eventDataStoreArn, window);
   }
 
-  private checkSameEnvironment(storeArn: ParsedStoreArn): void {
-    const stack = Stack.of(this);
-    const differs = (a: string | undefined, b: string) => a !== undefined && !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
-    if (differs(storeArn.region, stack.region)) {
-      throw new Error(`source: the event data store is in region ${storeArn.region} but the stack ${stack.stackName} is in ${stack.region}; imports are regional, so put the import in a stack in ${storeArn.region}`);
-    }
-    if (differs(storeArn.account, stack.account)) {
-      throw new Error(`source: the event data store is in account ${storeArn.account} but the stack ${stack.stackName} is in ${stack.account}; an import reads a store of its own account, so deploy it to ${storeArn.account}`);
-    }
-  }
-
-  private checkTimeRange(window: RenderedTimeRange, timeRange: ImportTimeRange | undefined, source: BoundImportSource): void {
-    if (!timeRange) return;
-    const text = timeRange._describe();
-    const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
-    const { startEventTime: start, endEventTime: end, lookbackMillis } = window;
-    for (const [name, value] of [['start', start], ['end', end]] as const) {
-      if (known(value) && (!Number.isFinite(value) || !Number.isInteger(value) || value < 0)) {
-        throw new Error(`timeRange: ${name} must be a whole number of milliseconds since the epoch, >= 0, got ${value} in ${text}`);
-      }
-    }
-    if (known(start) && known(end) && start > end) {
-      throw new Error(`timeRange: start (${iso(start)}) must not be after end (${iso(end)}) in ${text}`);
-    }
-    if (known(lookbackMillis) && lookbackMillis <= 0) {
-      throw new Error(`timeRange: the lookback must be longer than zero, got ${text}`);
-    }
-    if (known(end) && end > Date.now()) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:endInFuture`,
-        `timeRange: end (${iso(end)}) is in the future; the import copies only the events that exist when it runs, and later events are not added.`);
-    }
-    if (known(start) && start < EARLIEST_MIGRATABLE) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:before2023`,
-        `timeRange: start (${iso(start)}) is before 2023-01-01; AWS says events from before 2023 cannot be migrated to CloudWatch Logs.`);
-    }
-    const retentionDays = source.retentionDays;
-    if (known(retentionDays)) {
-      const retentionMillis = retentionDays * DAY_MILLIS;
-      if (known(lookbackMillis) && lookbackMillis > retentionMillis) {
-        throw new Error(`timeRange: ${text} reaches further back than the store's retention period of ${retentionDays} days; use at most Duration.days(${retentionDays})`);
-      }
-      const oldestKept = Date.now() - retentionMillis;
-      if (known(start) && start < oldestKept) {
-        throw new Error(`timeRange: start (${iso(start)}) is outside the store's retention period of ${retentionDays} days; the oldest events it keeps are from about ${iso(oldestKept)}, so start at or after that`);
-      }
-    }
-  }
-
   private checkTimeout(waitForCompletion: boolean, props: EventDataStoreImportProps): Duration {
     const [name, value, fallback] = waitForCompletion
       ? ['completionTimeout', props.completionTimeout, Duration.minutes(50)] as const
@@ -275,37 +224,10 @@ export class EventDataStoreImport extends Construct {
   }
 }
 
-interface ParsedStoreArn {
-  readonly region?: string;
-  readonly account?: string;
-  /** The store's ID (a token when the ARN is one). */
-  readonly id: string;
-}
-
-const STORE_ARN = /^arn:(aws[a-zA-Z-]*):cloudtrail:([a-z0-9-]+):(\d{12}):eventdatastore\/([A-Za-z0-9-]{1,256})$/;
-
-function parseEventDataStoreArn(arn: string): ParsedStoreArn {
-  if (Token.isUnresolved(arn)) {
-    // A store known only at deploy time is taken to be in the stack's own region and account
-    // (imports are regional, and read stores of their own account): the log group ARNs use the
-    // stack's, which reads better and costs less template than parts split out of the token.
-    return { id: Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME).resourceName! };
-  }
-  const match = STORE_ARN.exec(arn);
-  if (!match) {
-    throw new Error(`source: ${JSON.stringify(arn)} is not an event data store ARN; expected arn:<partition>:cloudtrail:<region>:<12-digit account>:eventdatastore/<id>`);
-  }
-  return { region: match[2], account: match[3], id: match[4] };
-}
-
 function renderNumber(value: number | undefined): string | undefined {
   if (value === undefined) return undefined;
   // Tokens stay tokens (CloudFormation passes every property to the handler as a string).
   return Token.isUnresolved(value) ? Token.asString(value) : String(value);
-}
-
-function iso(millis: number): string {
-  return new Date(millis).toISOString();
 }
 
 /** Key policy of an in-app key: CloudTrail decrypts the store for the import (FACTS.md: no SourceArn condition). */
@@ -321,51 +243,3 @@ function allowCloudTrailToUseKey(key: { addToResourcePolicy(statement: iam.Polic
   }));
 }
 
-/** More than 3 imports per account and region in one app: they queue (or fail after slotWaitTimeout). */
-const importsByEnvironment = new WeakMap<object, Map<string, number>>();
-function countImportsInEnvironment(imp: EventDataStoreImport): void {
-  const stack = Stack.of(imp);
-  const root = imp.node.root;
-  const counts = importsByEnvironment.get(root) ?? new Map<string, number>();
-  importsByEnvironment.set(root, counts);
-  const env = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
-    ? 'the environment-agnostic stacks'
-    : `account ${stack.account} in ${stack.region}`;
-  const count = (counts.get(env) ?? 0) + 1;
-  counts.set(env, count);
-  if (count > MAX_ACTIVE_IMPORTS) {
-    Annotations.of(imp).addWarningV2(`${WARNING_PREFIX}:moreThanThreeImports`,
-      `this app declares ${count} imports for ${env}; CloudWatch Logs runs at most ${MAX_ACTIVE_IMPORTS} imports per account at a time. ` +
-      'The others wait for a free slot: with waitForCompletion up to completionTimeout, otherwise up to slotWaitTimeout, then fail.');
-  }
-}
-
-/**
- * Two imports of the same store in one app write into the same log group. With the same window
- * they would also be indistinguishable to the handler's retry logic: that is an error. Overlapping
- * windows import the overlap twice: that is a warning.
- */
-const windowsByRoot = new WeakMap<object, Array<{ path: string; source: string; window: RenderedTimeRange }>>();
-function checkOverlaps(imp: EventDataStoreImport, source: string, window: RenderedTimeRange): void {
-  const root = imp.node.root;
-  const seen = windowsByRoot.get(root) ?? [];
-  windowsByRoot.set(root, seen);
-  for (const other of seen.filter((o) => o.source === source)) {
-    if (JSON.stringify(other.window) === JSON.stringify(window)) {
-      throw new Error(`timeRange: ${imp.node.path} imports the same store with the same time range as ${other.path}; ` +
-        'both would write the same events into the same log group. Give each import its own time range, or keep one.');
-    }
-    if (overlaps(other.window, window)) {
-      Annotations.of(imp).addWarningV2(`${WARNING_PREFIX}:overlappingWindows`,
-        `timeRange overlaps that of ${other.path}, which imports the same store into the same log group: events in the overlap are imported twice.`);
-    }
-  }
-  seen.push({ path: imp.node.path, source, window });
-}
-
-function overlaps(a: RenderedTimeRange, b: RenderedTimeRange): boolean {
-  const known = (n: number | undefined) => n !== undefined && !Token.isUnresolved(n);
-  // No filter or a lookback reaches up to the present: it may overlap anything.
-  if (!known(a.startEventTime) || !known(a.endEventTime) || !known(b.startEventTime) || !known(b.endEventTime)) return true;
-  return a.startEventTime! <= b.endEventTime! && b.startEventTime! <= a.endEventTime!;
-}

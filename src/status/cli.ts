@@ -18,7 +18,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ImportCollector, ImportView, isFinished, Selection, StatusClients, StatusError } from './collect';
 import { layoutRows, LayoutContext, oneLine, renderPlain, toJson } from './render';
 import { TerminalRenderer } from './tty';
-import { classifyError, errorMessage, errorName } from '../event-data-store-import/handler/service-errors';
+import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
 
 export const EXIT_OK = 0;
 export const EXIT_IMPORT_FAILED = 1;

@@ -14,7 +14,7 @@ import {
   ImportBatch,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { IMPORT_ID_PATTERN, PENDING_PREFIX, RESOURCE_TYPE } from '../event-data-store-import/handler/properties';
-import { errorMessage, errorName } from '../event-data-store-import/handler/service-errors';
+import { errorMessage, errorName } from '../shared/aws-errors';
 
 /** The largest page DescribeImportTasks and DescribeImportTaskBatches accept. */
 export const PAGE_LIMIT = 50;

@@ -18,7 +18,7 @@ import {
   PENDING_PREFIX,
   REPLACING_PROPERTIES,
 } from './properties';
-import { classifyError, describeFailure, errorMessage, errorName, FailureContext, ImportFailure } from './service-errors';
+import { classifyError, describeFailure, errorMessage, errorName, FailureContext, ImportFailure } from '../../shared/aws-errors';
 
 /** What the handler needs from the outside world; tests pass fakes (instant sleep, fixed clock). */
 export interface LifecycleDependencies {

@@ -1,4 +1,4 @@
-import { classifyError } from '../../src/event-data-store-import/handler/service-errors';
+import { classifyError } from '../../src/shared/aws-errors';
 
 const error = (name: string, message = '', httpStatusCode?: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode } });
 

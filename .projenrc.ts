@@ -63,13 +63,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // The status command (a bin of the package) needs these at run time; jsii requires them bundled.
+  // The orchestrator function bundles its own copies (esbuild), whatever the Lambda runtime ships.
   bundledDeps: [
     CLOUDWATCH_LOGS_SDK,
     '@aws-sdk/client-cloudformation@^3.952.0',
+    // The status command reads the ledger.
+    '@aws-sdk/client-dynamodb@^3.952.0',
+    '@aws-sdk/lib-dynamodb@^3.952.0',
     'commander@^14',
     'cli-progress@^3',
   ],
   devDeps: [
+    // Bundled into the orchestrator function only (esbuild), not needed by the package at run time.
+    '@aws-sdk/client-sfn@^3.952.0',
+    '@aws-sdk/client-cloudtrail@^3.952.0',
+    '@aws-sdk/client-sns@^3.952.0',
     '@types/cli-progress',
     'cdk-nag@^3',
     '@cdklabs/cdk-validator-cfnguard',

@@ -1,7 +1,7 @@
 // The public API. Internal helpers of these modules (marked @internal) are not re-exported.
 export { EventDataStoreImport } from './event-data-store-import/event-data-store-import';
 export type { EventDataStoreImportProps } from './event-data-store-import/event-data-store-import';
-export type { ImportHandlerOptions } from './event-data-store-import/handler-options';
+export type { ImportHandlerOptions } from './orchestrator/orchestrator-options';
 export { ImportSource } from './event-data-store-import/import-source';
 export type { EventDataStoreArnSourceOptions, EventDataStoreSourceOptions } from './event-data-store-import/import-source';
 export { ImportTimeRange } from './event-data-store-import/import-time-range';

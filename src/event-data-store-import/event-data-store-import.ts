@@ -1,14 +1,14 @@
 import { Annotations, ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ImportResourceProperties, MAX_RESOURCE_SECONDS, REPORTING_MARGIN_SECONDS, RESOURCE_TYPE } from './handler/properties';
-import { ImportHandlerOptions } from './handler-options';
-import { ImportProvider } from './import-provider';
 import { ImportSource } from './import-source';
 import { ImportTimeRange } from './import-time-range';
 import { checkOverlaps, checkSameEnvironment, checkTimeRange, countImportsInEnvironment, parseEventDataStoreArn, WARNING_PREFIX } from './validation';
-
+import { destinationLogGroupName, ImportResourceProperties, MAX_RESOURCE_SECONDS, REPORTING_MARGIN_SECONDS, RESOURCE_TYPE } from '../orchestrator/contract';
+import { Orchestrator } from '../orchestrator/orchestrator';
+import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
 
 /** Properties of an {@link EventDataStoreImport}. */
 export interface EventDataStoreImportProps {
@@ -27,54 +27,61 @@ export interface EventDataStoreImportProps {
    * allow `cloudtrail:GetEventDataStoreData` on the store, `logs:CreateLogGroup` and
    * `logs:CreateLogStream` on the destination log group, `logs:PutResourcePolicy`, and
    * `kms:Decrypt` / `kms:GenerateDataKey` on the store's customer managed key, if any.
-   * The construct does not change a role you bring.
+   * The construct does not change a role you bring. Changing the role later keeps the import.
    *
-   * @default - a role shared by the stack's imports, allowed exactly the stores they import
+   * @default - the store's own import role (one per event data store), allowed exactly that store
    */
   readonly role?: iam.IRole;
 
   /**
    * What deleting the resource (or the stack) does to the import.
    *
-   * - `RETAIN`: nothing. The import goes on or stays finished, and its log group and data stay.
+   * - `RETAIN`: an import that has started goes on (or stays finished), and its log group and data
+   *   stay. One still queued is withdrawn: nothing was imported.
    * - `DESTROY`: cancels the import if it is still running, and deletes the destination log group
-   *   unless another import of the account (running or completed) writes or wrote to it.
+   *   if no other import (of any status, from anywhere in the account) wrote to it.
+   *
+   * Either way, a delete during a rollback, or of a resource CloudFormation gave up on, cancels what
+   * the resource started and deletes no data.
    *
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * Keep the deployment waiting until the import has finished, and fail it if the import fails.
-   * Without it, the resource is complete as soon as the import has started.
+   * Keep the deployment waiting until the import has COMPLETED (queue included), and fail it with
+   * the import's and its failed batches' messages if the import fails.
+   * Without it, the resource is complete as soon as the import is durably scheduled: any number of
+   * imports deploy at once, and drain through the account's 3 import slots after the deployment.
    *
    * @default false
    */
   readonly waitForCompletion?: boolean;
 
   /**
-   * With `waitForCompletion`: how long to wait, in total, for a free import slot and then for the
-   * import to finish. At most 55 minutes (CloudFormation waits an hour at most for a custom
-   * resource, and the handler keeps the rest to report).
+   * With `waitForCompletion`: how long the deployment waits, in total, for a free import slot and
+   * then for the import to finish. At most 55 minutes (CloudFormation waits an hour at most for a
+   * custom resource, and the orchestrator keeps the rest to answer).
    *
    * @default Duration.minutes(50)
    */
   readonly completionTimeout?: Duration;
 
   /**
-   * Without `waitForCompletion`: how long to wait for a free import slot when the account already
-   * runs 3 imports, before failing with the IDs of the running imports. At most 55 minutes.
+   * An SNS topic told when the import ends (completed, failed or cancelled), with the store, the
+   * window, the bytes imported and the failure's messages. The same news always goes to the default
+   * EventBridge bus (source `cdk-eventdatastore-import`).
    *
-   * @default Duration.minutes(10)
+   * @default - EventBridge only
    */
-  readonly slotWaitTimeout?: Duration;
+  readonly notificationTopic?: sns.ITopic;
 
   /**
-   * How the stack's deploy-time import handler runs (VPC, logs, KMS keys, reserved concurrency), for
-   * organisations whose rules demand it. The imports of a stack share one handler: the first import
-   * sets these options, later imports leave them out or repeat them.
+   * How the stack's deploy-time orchestrator runs (VPC, logs, KMS keys, reserved concurrency, poll
+   * interval), for organisations whose rules demand it. The imports of a stack share one
+   * orchestrator: the first import sets these options, later imports leave them out or repeat them.
    *
-   * @default - outside any VPC, logs kept a year and encrypted by CloudWatch Logs, no reserved concurrency
+   * @default - outside any VPC, logs kept a year and encrypted by CloudWatch Logs, no reserved concurrency, a look every 5 minutes
    */
   readonly handler?: ImportHandlerOptions;
 }
@@ -82,46 +89,49 @@ export interface EventDataStoreImportProps {
 const MAX_TIMEOUT = Duration.seconds(MAX_RESOURCE_SECONDS - REPORTING_MARGIN_SECONDS);
 
 /**
- * Imports a CloudTrail Lake event data store's events into CloudWatch Logs, once, at deploy time
- * (the CloudWatch Logs `CreateImportTask` API).
+ * Imports a CloudTrail Lake event data store's events into CloudWatch Logs, once (the CloudWatch
+ * Logs `CreateImportTask` API).
  *
  * The import writes into a log group that CloudWatch Logs creates and manages (Infrequent Access
- * class). The construct provisions the import role (trusting `cloudtrail.amazonaws.com`, allowed
- * exactly the store, its log group and its key), and a deploy-time function shared by the stack's
- * imports.
+ * class). The construct provisions the store's import role (trusting `cloudtrail.amazonaws.com`,
+ * allowed exactly the store, its log group and its key), and the stack's orchestrator, shared by its
+ * imports: a ledger of owner records, a Step Functions state machine that queues, creates and
+ * watches each import, and the one function that answers CloudFormation.
  *
  * @resource Custom::EventDataStoreImport
  */
 export class EventDataStoreImport extends Construct {
-  /** The import's ID, as CloudWatch Logs assigned it. Resolves at deploy time. */
-  public readonly importId: string;
+  /**
+   * The owner record of the import in the stack's ledger (the custom resource's physical ID, and
+   * the name of the state machine execution that runs the import). Resolves at deploy time.
+   */
+  public readonly importRecordId: string;
 
-  /** ARN of the log group the import writes to, as CloudWatch Logs reports it. Resolves at deploy time. */
+  /**
+   * ARN of the log group the import writes to, `aws/cloudtrail/<store id>` as the API reference
+   * names it. Known at synth time (the orchestrator records a mismatch with what CreateImportTask
+   * returns, and `status` shows it).
+   */
   public readonly destinationLogGroupArn: string;
 
-  /** Name of the log group the import writes to (read from the service, not guessed). Resolves at deploy time. */
+  /** Name of the log group the import writes to: `aws/cloudtrail/<store id>`. Known at synth time. */
   public readonly destinationLogGroupName: string;
 
-  /** The destination log group, for grants, metric filters and subscriptions. */
+  /**
+   * The destination log group, for grants, metric filters and subscriptions. It is in the stack's
+   * account and region, so grants are identity-based (no account-level resource policy).
+   * CloudWatch Logs creates it when the import starts: whatever names it may come before that.
+   */
   public readonly destinationLogGroup: logs.ILogGroup;
 
   /** The role CloudWatch Logs uses to read the store. */
   public readonly importRole: iam.IRole;
 
-  /** When the import was created (ISO 8601). Resolves at deploy time. */
-  public readonly creationTime: string;
-
-  /**
-   * The import's status when the resource last finished deploying: `IN_PROGRESS`, or with
-   * `waitForCompletion`, `COMPLETED`. Resolves at deploy time.
-   */
-  public readonly importStatus: string;
-
-  /** Bytes imported when the resource last finished deploying (the total with `waitForCompletion`). */
-  public readonly bytesImported: string;
-
   /** The ARN of the event data store imported. */
   public readonly eventDataStoreArn: string;
+
+  private readonly resource: CustomResource;
+  private readonly waits: boolean;
 
   constructor(scope: Construct, id: string, props: EventDataStoreImportProps) {
     super(scope, id);
@@ -136,36 +146,39 @@ export class EventDataStoreImport extends Construct {
     }
     const window = props.timeRange?._render() ?? {};
     checkTimeRange(this, window, props.timeRange, source);
-    const waitForCompletion = props.waitForCompletion ?? false;
-    const timeout = this.checkTimeout(waitForCompletion, props);
+    this.waits = props.waitForCompletion ?? false;
+    const timeout = this.checkTimeout(props);
     this.eventDataStoreArn = source.eventDataStoreArn;
 
-    // Which log group the import creates is not documented consistently (FACTS.md): allow both names.
-    const destinationLogGroupArns = ['', '/'].map((prefix) => stack.formatArn({
-      service: 'logs',
-      region: storeArn.region,
-      account: storeArn.account,
-      resource: 'log-group',
-      resourceName: `${prefix}aws/cloudtrail/${storeArn.id}`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    }));
+    this.destinationLogGroupName = destinationLogGroupName(storeArn.id);
+    const logGroupArn = (name: string) => stack.formatArn({
+      service: 'logs', region: storeArn.region, account: storeArn.account, resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.destinationLogGroupArn = logGroupArn(this.destinationLogGroupName);
+    this.destinationLogGroup = logs.LogGroup.fromLogGroupName(this, 'DestinationLogGroup', this.destinationLogGroupName);
 
-    const provider = ImportProvider.of(this, props.handler);
+    const orchestrator = Orchestrator.of(this, props.handler);
     let importRoleDependency: Construct | undefined;
     if (props.role) {
       this.importRole = props.role;
-      provider.allowPassRole(props.role);
+      orchestrator.allowPassRole(props.role);
     } else {
-      const shared = provider.importRoleFor({ ...source, destinationLogGroupArns });
-      this.importRole = shared.role;
-      importRoleDependency = shared.policy;
+      // Which spelling CloudWatch Logs creates is not documented consistently (FACTS.md): allow both.
+      const destinationLogGroupArns = [this.destinationLogGroupName, `/${this.destinationLogGroupName}`].map(logGroupArn);
+      const own = orchestrator.importRoleFor({ ...source, destinationLogGroupArns });
+      this.importRole = own.role;
+      importRoleDependency = own.policy;
     }
-    provider.allowReadSource(source.eventDataStoreArn, source.keyPermissions);
+    orchestrator.allowReadSource(source.eventDataStoreArn, source.keyPermissions);
     if (source.keyPermissions?.key) {
       allowCloudTrailToUseKey(source.keyPermissions.key);
     }
     if (source.keyPermissions?.assumption) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:kmsKeyIdToken`, source.keyPermissions.assumption);
+    }
+    if (props.notificationTopic) orchestrator.allowPublish(props.notificationTopic);
+    if (removalPolicy === RemovalPolicy.DESTROY) {
+      orchestrator.allowDeleteLogGroup(source.eventDataStoreArn, storeArn.id, storeArn.region, storeArn.account);
     }
 
     const properties: ImportResourceProperties = {
@@ -174,51 +187,61 @@ export class EventDataStoreImport extends Construct {
       StartEventTime: renderNumber(window.startEventTime),
       EndEventTime: renderNumber(window.endEventTime),
       LookbackMillis: renderNumber(window.lookbackMillis),
-      WaitForCompletion: String(waitForCompletion),
-      TimeoutSeconds: String(timeout.toSeconds()),
+      WaitForCompletion: String(this.waits),
+      TimeoutSeconds: this.waits ? String(timeout.toSeconds()) : undefined,
       RemovalPolicy: removalPolicy,
+      NotificationTopicArn: props.notificationTopic?.topicArn,
+      LedgerTableName: orchestrator.ledger.tableName,
+      StateMachineArn: orchestrator.stateMachine.stateMachineArn,
     };
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: orchestrator.serviceToken,
       resourceType: RESOURCE_TYPE,
       properties,
-      serviceTimeout: Duration.seconds(Math.min(MAX_RESOURCE_SECONDS, timeout.toSeconds() + REPORTING_MARGIN_SECONDS)),
+      serviceTimeout: Duration.seconds(this.waits ? Math.min(MAX_RESOURCE_SECONDS, timeout.toSeconds() + REPORTING_MARGIN_SECONDS) : REPORTING_MARGIN_SECONDS * 2),
     });
 
-    // Policies first, and (aws-cdk issue 9840) still there when CloudFormation deletes the resource.
-    resource.node.addDependency(provider.policies);
-    if (importRoleDependency) resource.node.addDependency(importRoleDependency);
-    if (removalPolicy === RemovalPolicy.DESTROY) {
-      // In the handler's shared policies (a policy per import would exceed IAM's 10 managed
-      // policies per role at 10 imports). The resource depends on those policies already.
-      provider.allowDeleteLogGroup(source.eventDataStoreArn, storeArn.id, storeArn.region, storeArn.account);
-    }
-
-    this.importId = resource.getAttString('ImportId');
-    this.destinationLogGroupArn = resource.getAttString('DestinationLogGroupArn');
-    this.destinationLogGroupName = resource.getAttString('DestinationLogGroupName');
-    this.creationTime = resource.getAttString('CreationTime');
-    this.importStatus = resource.getAttString('ImportStatus');
-    this.bytesImported = resource.getAttString('BytesImported');
-    this.destinationLogGroup = logs.LogGroup.fromLogGroupArn(this, 'DestinationLogGroup', this.destinationLogGroupArn);
+    // Permissions, ledger and state machine first, and (aws-cdk issue 9840) still there when CloudFormation deletes the resource.
+    this.resource.node.addDependency(orchestrator.dependable);
+    if (importRoleDependency) this.resource.node.addDependency(importRoleDependency);
+    this.importRecordId = this.resource.ref;
 
     countImportsInEnvironment(this);
     checkOverlaps(this, source.eventDataStoreArn, window);
   }
 
-  private checkTimeout(waitForCompletion: boolean, props: EventDataStoreImportProps): Duration {
-    const [name, value, fallback] = waitForCompletion
-      ? ['completionTimeout', props.completionTimeout, Duration.minutes(50)] as const
-      : ['slotWaitTimeout', props.slotWaitTimeout, Duration.minutes(10)] as const;
-    const ignored = waitForCompletion ? props.slotWaitTimeout : props.completionTimeout;
-    if (ignored) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:ignoredTimeout`,
-        waitForCompletion ? 'slotWaitTimeout is ignored with waitForCompletion: completionTimeout bounds the queue and the import.'
-          : 'completionTimeout is ignored without waitForCompletion; set waitForCompletion: true to wait for the import.');
+  /** The import's ID, as CloudWatch Logs assigned it. Known at deploy time only with `waitForCompletion` (otherwise: `status`, or the ledger). */
+  public get importId(): string {
+    return this.waitedFor('importId', 'ImportId');
+  }
+
+  /** When the import was created (ISO 8601). Known at deploy time only with `waitForCompletion`. */
+  public get creationTime(): string {
+    return this.waitedFor('creationTime', 'CreationTime');
+  }
+
+  /** Bytes imported in all (the import has completed). Known at deploy time only with `waitForCompletion`. */
+  public get bytesImported(): string {
+    return this.waitedFor('bytesImported', 'BytesImported');
+  }
+
+  /** An attribute of the import itself exists when the deployment waited for it, and only then. */
+  private waitedFor(name: string, attribute: string): string {
+    if (!this.waits) {
+      throw new Error(`${name} of ${this.node.path} is known at deploy time only with waitForCompletion: true; without it the resource completes ` +
+        'when the import is scheduled, before CloudWatch Logs assigns it. Use importRecordId, or `npx cdk-eventdatastore-import status`.');
     }
-    const timeout = value ?? fallback;
+    return this.resource.getAttString(attribute);
+  }
+
+  private checkTimeout(props: EventDataStoreImportProps): Duration {
+    if (props.completionTimeout && !this.waits) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:ignoredTimeout`,
+        'completionTimeout is ignored without waitForCompletion; set waitForCompletion: true to wait for the import.');
+    }
+    const timeout = props.completionTimeout ?? Duration.minutes(50);
     if (!Token.isUnresolved(timeout.toSeconds()) && (timeout.toSeconds() < 60 || timeout.toSeconds() > MAX_TIMEOUT.toSeconds())) {
-      throw new Error(`${name} must be between 1 minute and ${MAX_TIMEOUT.toMinutes()} minutes (CloudFormation waits at most an hour for a custom resource), got ${timeout.toHumanString()}`);
+      throw new Error(`completionTimeout must be between 1 minute and ${MAX_TIMEOUT.toMinutes()} minutes (CloudFormation waits at most an hour for a custom resource), got ${timeout.toHumanString()}`);
     }
     return timeout;
   }
@@ -239,6 +262,13 @@ function allowCloudTrailToUseKey(key: { addToResourcePolicy(statement: iam.Polic
     sid: 'AllowCloudTrailToReadForCloudWatchLogsImport',
     principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
     actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: ['*'],
+  }));
+  // CloudTrail lists this statement as required for event data store keys: without it, creating the store may fail.
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudTrailToDescribeKeyForEventDataStore',
+    principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+    actions: ['kms:DescribeKey'],
     resources: ['*'],
   }));
 }

@@ -1,6 +1,6 @@
 import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MAX_ACTIVE_IMPORTS } from './handler/properties';
+import { MAX_ACTIVE_IMPORTS } from '../orchestrator/contract';
 import { BoundImportSource } from './import-source';
 import { ImportTimeRange, RenderedTimeRange } from './import-time-range';
 

@@ -38,6 +38,7 @@ export function errorMessage(error: unknown): string {
 }
 
 export function classifyError(error: unknown): ErrorKind {
+  if (error instanceof ImportFailure && error.kind) return error.kind;
   const e = error as ServiceErrorLike;
   const name = errorName(error);
   const text = `${name} ${errorMessage(error)} ${e?.code ?? ''}`;
@@ -63,7 +64,8 @@ export function classifyError(error: unknown): ErrorKind {
  * said, and what to check.
  */
 export class ImportFailure extends Error {
-  constructor(message: string) {
+  /** @param kind what kind of service error it came from, when it came from one */
+  constructor(message: string, public readonly kind?: ErrorKind) {
     super(message);
     this.name = 'ImportFailure';
   }
@@ -85,13 +87,19 @@ export function describeFailure(error: unknown, context: FailureContext): Import
   const said = `${errorName(error)}: ${errorMessage(error)}`;
   const tried = context.triedForSeconds ? ` (retried for ${Math.round(context.triedForSeconds)} s)` : '';
   const head = `${context.subject}: ${context.call} failed${tried}. The service said ${said}.`;
-  return new ImportFailure(`${head} ${hintFor(classifyError(error), context)}`);
+  return new ImportFailure(`${head} ${hintFor(classifyError(error), context, error)}`, classifyError(error));
 }
 
-function hintFor(kind: ErrorKind, context: FailureContext): string {
+function hintFor(kind: ErrorKind, context: FailureContext, error: unknown): string {
   const source = context.sourceArn ?? 'the event data store';
   switch (kind) {
     case 'permissions':
+      if (/iam:PassRole/i.test(errorMessage(error))) {
+        return `The deploy-time function may not pass the import role ${context.roleArn ?? ''}: its policy allows iam:PassRole on that role only ` +
+          'under the condition StringEqualsIfExists iam:PassedToService in [cloudtrail.amazonaws.com, logs.amazonaws.com] ' +
+          '(statement "PassImportRole" of the orchestrator\'s managed policy). If the service passed another value, ' +
+          'run `npx cdk-eventdatastore-import preflight` and report the value; a role you bring must be the one in the policy.';
+      }
       if (context.call === 'DeleteLogGroup') {
         return 'The handler may delete the log group only while a RemovalPolicy.DESTROY import of that store is in the stack: ' +
           'removing the last one from a stack that stays takes the permission away before CloudFormation deletes the resource. ' +
@@ -121,5 +129,43 @@ function hintFor(kind: ErrorKind, context: FailureContext): string {
         `Check that ${source} is enabled (an import needs an ACTIVE source) and that fewer than 3 imports are`,
         'running in the account: `aws logs describe-import-tasks --import-status IN_PROGRESS`.',
       ].join(' ');
+  }
+}
+
+/** What a retried call needs: a clock, a sleep and a bound. Tests pass instant ones. */
+export interface RetryClock {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  readonly log: (line: string) => void;
+  /** Retries stop this long after the first attempt. */
+  readonly retryBudgetMs: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/**
+ * Calls `send`, retrying throttling, 5xx, dropped connections and (just-created roles and policies
+ * take minutes to work everywhere) permission errors, with full-jitter exponential backoff, until the
+ * budget is spent. A final error becomes an {@link ImportFailure} that says what to check.
+ */
+export async function withRetries<T>(clock: RetryClock, context: FailureContext, send: () => Promise<T>): Promise<T> {
+  const deadline = clock.now() + clock.retryBudgetMs;
+  const startedAt = clock.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const kind = classifyError(error);
+      const remaining = deadline - clock.now();
+      if ((kind === 'transient' || kind === 'permissions') && remaining > 0) {
+        const ceiling = Math.min(clock.maxDelayMs, clock.baseDelayMs * 2 ** Math.min(attempt, 20));
+        const delay = Math.min(Math.round(ceiling / 2 + (clock.random() * ceiling) / 2), remaining);
+        clock.log(`${context.subject}: ${context.call} answered ${errorName(error)} (${errorMessage(error)}); trying again in ${delay} ms`);
+        await clock.sleep(delay);
+        continue;
+      }
+      throw describeFailure(error, { ...context, triedForSeconds: (clock.now() - startedAt) / 1000 });
+    }
   }
 }

@@ -13,7 +13,8 @@ import {
   Import,
   ImportBatch,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { IMPORT_ID_PATTERN, PENDING_PREFIX, RESOURCE_TYPE } from '../event-data-store-import/handler/properties';
+import { IMPORT_ID_PATTERN, RESOURCE_TYPE } from '../orchestrator/contract';
+import { isRecordId } from '../orchestrator/request';
 import { errorMessage, errorName } from '../shared/aws-errors';
 
 /** The largest page DescribeImportTasks and DescribeImportTaskBatches accept. */
@@ -233,9 +234,9 @@ export class ImportCollector {
   }
 }
 
-/** Whether a custom resource's physical ID is an import ID (not `pending:...`, not a placeholder). */
+/** Whether a custom resource's physical ID is an import ID (not an owner record's, not a placeholder). */
 export function isImportId(physicalId: string): boolean {
-  return !physicalId.startsWith(PENDING_PREFIX) && IMPORT_ID_PATTERN.test(physicalId);
+  return !isRecordId(physicalId) && IMPORT_ID_PATTERN.test(physicalId);
 }
 
 /** One import and its batches as a view, at time `now`. */

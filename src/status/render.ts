@@ -4,7 +4,6 @@
  */
 import { Format, Options as BarOptions } from 'cli-progress';
 import { ImportView, Selection } from './collect';
-import { PENDING_PREFIX } from '../event-data-store-import/handler/properties';
 
 /**
  * One element of the array that `cdk-eventdatastore-import status --json` prints.
@@ -285,9 +284,7 @@ function headline(views: readonly ImportView[], ctx: LayoutContext): string {
 function detailLines(v: ImportView, color: boolean): Array<{ text: string; code?: string }> {
   const lines: Array<{ text: string; code?: string }> = [];
   if (v.status === 'QUEUED') {
-    const physicalId = v.stackResource?.physicalResourceId;
-    const since = physicalId?.startsWith(PENDING_PREFIX) ? Number(physicalId.slice(PENDING_PREFIX.length)) : NaN;
-    const when = Number.isFinite(since) && since > 0 ? ` since ${new Date(since).toISOString()}` : '';
+    const when = '';
     lines.push({ text: `queued${when}: the import has not started yet (waiting for a free import slot)`, code: SGR.grey });
   }
   if (v.errorMessage) lines.push({ text: `error: ${oneLine(v.errorMessage)}`, code: SGR.red });

@@ -1,14 +1,15 @@
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
 /**
- * How the stack's deploy-time import functions run: the import handler and the custom resource
- * provider framework around it (its three small functions and its waiter state machine).
+ * How the stack's deploy-time orchestrator runs: its function (the custom resources' ServiceToken
+ * and the state machine's steps), its Step Functions state machine and its ledger table.
  *
- * A stack has one handler, shared by all its imports. The first import of a stack creates it with
- * its options; a later import of the same stack may leave `handler` out, and if it sets an option,
- * that option must match.
+ * A stack has one orchestrator, shared by all its imports. The first import of a stack creates it
+ * with its options; a later import of the same stack may leave `handler` out, and if it sets an
+ * option, that option must match.
  *
  * The defaults keep the handler cheap and working in any account; organisations whose rules demand
  * more (NIST 800-53 rev 5 in cdk-nag, AWS Control Tower proactive controls) set these options.
@@ -17,9 +18,9 @@ export interface ImportHandlerOptions {
   /**
    * Run the functions in this VPC (Control Tower CT.LAMBDA.PR.3, cdk-nag NIST.800.53.R5-LambdaInsideVPC).
    *
-   * The functions call AWS APIs over HTTPS: the chosen subnets need a NAT gateway, or interface VPC
-   * endpoints for CloudWatch Logs, Lambda and Step Functions plus a route to Amazon S3 (the provider
-   * framework reports to CloudFormation through an S3 pre-signed URL).
+   * The function calls AWS APIs over HTTPS: the chosen subnets need a NAT gateway, or interface VPC
+   * endpoints for CloudWatch Logs, Step Functions, DynamoDB, CloudFormation, CloudTrail and SNS plus
+   * a route to Amazon S3 (the function answers CloudFormation through an S3 pre-signed URL).
    *
    * @default - the functions do not run in a VPC
    */
@@ -40,7 +41,7 @@ export interface ImportHandlerOptions {
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
-   * How long the functions' and the waiter state machine's logs are kept. Control Tower
+   * How long the function's and the state machine's logs are kept. Control Tower
    * CT.CLOUDWATCH.PR.2 asks for at least a year.
    *
    * @default logs.RetentionDays.ONE_YEAR
@@ -48,7 +49,7 @@ export interface ImportHandlerOptions {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Customer managed KMS key that encrypts the functions' and the waiter state machine's log groups
+   * Customer managed KMS key that encrypts the function's and the state machine's log groups
    * (Control Tower CT.CLOUDWATCH.PR.3, cdk-nag NIST.800.53.R5-CloudWatchLogGroupEncrypted).
    *
    * The key policy must allow the CloudWatch Logs service principal (`logs.<region>.amazonaws.com`)
@@ -60,8 +61,7 @@ export interface ImportHandlerOptions {
   readonly logEncryptionKey?: kms.IKey;
 
   /**
-   * Reserved concurrency of each of the four functions (the handler and the provider framework's
-   * onEvent, isComplete and onTimeout functions), for cdk-nag NIST.800.53.R5-LambdaConcurrency.
+   * Reserved concurrency of the orchestrator function, for cdk-nag NIST.800.53.R5-LambdaConcurrency.
    *
    * Reservations come out of the account's unreserved concurrency, which must stay at least 100
    * (accounts with a low concurrency quota cannot reserve at all). A value of at least the number
@@ -72,9 +72,25 @@ export interface ImportHandlerOptions {
   readonly reservedConcurrentExecutions?: number;
 
   /**
-   * Customer managed KMS key that encrypts the functions' environment variables.
+   * Customer managed KMS key that encrypts the function's environment variables.
    *
    * @default - an AWS managed key
    */
   readonly environmentEncryption?: kms.IKey;
+
+  /**
+   * Customer managed KMS key that encrypts the ledger table (the owner records of the imports).
+   *
+   * @default - encrypted with the AWS managed key for DynamoDB
+   */
+  readonly ledgerEncryptionKey?: kms.IKey;
+
+  /**
+   * How often the orchestrator looks for a free import slot and at a running import. A Standard
+   * execution keeps at most 25,000 history events (about 2,700 looks): at 5 minutes an import may
+   * queue and run for about 9 days in all.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly pollInterval?: Duration;
 }

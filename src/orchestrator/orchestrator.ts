@@ -1,19 +1,21 @@
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
-import { acknowledgeRule, acknowledgeWildcards, WildcardJustification } from './compliance';
-import { MAX_RESOURCE_SECONDS } from './handler/properties';
-import { ImportHandlerOptions } from './handler-options';
-import { ImportHandlerFunction } from './import-handler-function';
-import { KeyPermissions, keyStatement } from './import-source';
+import { orchestratorDefinition } from './definition';
+import { OrchestratorFunction } from './orchestrator-function';
+import { ImportHandlerOptions } from './orchestrator-options';
+import { KeyPermissions, keyStatement } from '../event-data-store-import/import-source';
+import { acknowledgeRule, acknowledgeWildcards, WildcardJustification } from '../shared/compliance';
 
-const PROVIDER_ID = 'cdk-eventdatastore-import.ImportProvider';
+const ORCHESTRATOR_ID = 'cdk-eventdatastore-import.Orchestrator';
 
 /** Managed policies hold at most 6,144 characters: start a new one well before that. */
 const POLICY_CHARACTER_BUDGET = 5_500;
@@ -21,11 +23,9 @@ const POLICY_CHARACTER_BUDGET = 5_500;
 const ARN_CHARACTERS = 130;
 /** A reference inside a literal ARN (partition, account, an event data store ID): at most this long. */
 const REFERENCE_CHARACTERS = 40;
-/** Stores whose permissions share one import role (its single managed policy stays under the limit). */
-const STORES_PER_IMPORT_ROLE = 6;
 
-/** Where the provider's user handler posts progress: the interval between isComplete polls. */
-export const POLL_INTERVAL = Duration.seconds(20);
+/** How often the orchestrator looks at the slots and at a running import, unless set. */
+export const DEFAULT_POLL_INTERVAL = Duration.minutes(5);
 
 // Wildcards the library needs, with the reason (acknowledged for cdk-nag's AwsSolutions-IAM5).
 // Resource patterns match resources as cdk-nag prints them (see compliance.ts). Plain ASCII only.
@@ -59,18 +59,28 @@ const STORE_KEY_ALIAS: WildcardJustification = {
 const INVOKE_VERSIONS: WildcardJustification = {
   actions: ['lambda:InvokeFunction'],
   resource: '<[A-Za-z0-9]+\\.Arn>:\\*',
-  reason: 'Written by the aws-cdk-lib provider framework (grantInvoke): one function and its versions and aliases (function ARN:*), nothing else.',
+  reason: 'Written by aws-cdk-lib for the state machine\'s Lambda tasks (grantInvoke): the orchestrator function and its versions and aliases (function ARN:*), nothing else.',
+};
+const EXECUTIONS: WildcardJustification = {
+  actions: ['states:DescribeExecution', 'states:StopExecution'],
+  resource: '.*:execution:<[A-Za-z0-9]+\\.Name>:\\*',
+  reason: 'The executions of the stack\'s own orchestrator state machine: their names (one per import request) are chosen at deploy time.',
+};
+const STACK: WildcardJustification = {
+  actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
+  resource: '.*:stack/<AWS::StackName>/\\*',
+  reason: 'The stack\'s own ID ends in a unique suffix CloudFormation assigns: the wildcard covers that suffix of this one stack.',
 };
 const STATE_MACHINE_LOG_DELIVERY: WildcardJustification = {
   actions: ['logs:CreateLogDelivery', 'logs:CreateLogStream', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
     'logs:ListLogDeliveries', 'logs:PutLogEvents', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
   resource: '\\*',
-  reason: 'Written by the aws-cdk-lib provider framework for the waiter state machine\'s logging: Step Functions log delivery (logs:CreateLogDelivery and related actions) accepts only *.',
+  reason: 'Written by aws-cdk-lib for the orchestrator state machine\'s logging: Step Functions log delivery (logs:CreateLogDelivery and related actions) accepts only *.',
 };
 const XRAY: WildcardJustification = {
   actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
   resource: '\\*',
-  reason: 'X-Ray tracing of the waiter state machine: these X-Ray actions have no resource type in IAM, * is the only resource they accept.',
+  reason: 'X-Ray tracing of the orchestrator state machine: these X-Ray actions have no resource type in IAM, * is the only resource they accept.',
 };
 const VPC_ACCESS: WildcardJustification = {
   actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
@@ -80,37 +90,42 @@ const VPC_ACCESS: WildcardJustification = {
 };
 
 /**
- * One per stack, however many imports: the deploy-time function, the provider framework, the
- * function's role and policies, and the import roles shared by the stack's imports.
+ * One per stack, however many imports: the ledger (owner records), the orchestrator state machine,
+ * the one deploy-time function that is both the custom resources' ServiceToken and the state
+ * machine's steps, their roles and policies, and one import role per event data store.
  *
- * Every policy is a managed policy (NIST 800-53 rev 5 rejects inline policies), including the
- * provider framework's. The few findings of cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs that
- * the library cannot avoid, or that only the user can resolve (through {@link ImportHandlerOptions}),
- * are acknowledged on the one resource concerned, with the reason (see compliance.ts).
+ * Every policy is a managed policy (NIST 800-53 rev 5 rejects inline policies). The few findings of
+ * cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs that the library cannot avoid, or that only
+ * the user can resolve (through {@link ImportHandlerOptions}), are acknowledged on the one resource
+ * concerned, with the reason (see compliance.ts).
  * @internal
  */
-export class ImportProvider extends Construct {
+export class Orchestrator extends Construct {
   /**
-   * The stack's provider, created on first use with `options`. A later call may leave `options`
-   * out; every option it sets must match the provider's.
+   * The stack's orchestrator, created on first use with `options`. A later call may leave
+   * `options` out; every option it sets must match.
    */
-  public static of(scope: Construct, options?: ImportHandlerOptions): ImportProvider {
+  public static of(scope: Construct, options?: ImportHandlerOptions): Orchestrator {
     const stack = Stack.of(scope);
-    let provider = stack.node.tryFindChild(PROVIDER_ID) as ImportProvider | undefined;
-    if (!provider) {
-      provider = new ImportProvider(stack, PROVIDER_ID, options ?? {}, scope.node.path);
+    let orchestrator = stack.node.tryFindChild(ORCHESTRATOR_ID) as Orchestrator | undefined;
+    if (!orchestrator) {
+      orchestrator = new Orchestrator(stack, ORCHESTRATOR_ID, options ?? {}, scope.node.path);
     } else if (options) {
-      provider.checkSameOptions(options, scope);
+      orchestrator.checkSameOptions(options, scope);
     }
-    return provider;
+    return orchestrator;
   }
 
+  /** The deploy-time function's ARN: the custom resources' ServiceToken. */
   public readonly serviceToken: string;
+  public readonly ledger: dynamodb.Table;
+  public readonly stateMachine: sfn.StateMachine;
   public readonly handlerRole: iam.Role;
   public readonly handlerLogGroup: logs.LogGroup;
   private readonly handlerPolicies: PolicyChunks;
-  private readonly allPolicies: DependencyGroup;
-  private readonly importRoles: SharedImportRole[] = [];
+  /** The policies that name the state machine: the function cannot wait for them (a cycle), the resources do. */
+  private readonly orchestrationPolicy: iam.ManagedPolicy;
+  private readonly importRoles = new Map<string, ImportRole>();
   private readonly granted = new Set<string>();
   private readonly options: ResolvedOptions;
   private readonly createdBy: string;
@@ -119,35 +134,55 @@ export class ImportProvider extends Construct {
     super(scope, id);
     this.options = resolveOptions(options);
     this.createdBy = createdBy;
-    const { vpc, vpcSubnets, logRetention, logEncryptionKey, reservedConcurrentExecutions, environmentEncryption } = this.options;
+    const { vpc, vpcSubnets, logRetention, logEncryptionKey, reservedConcurrentExecutions, environmentEncryption, ledgerEncryptionKey } = this.options;
     if (logEncryptionKey) allowCloudWatchLogsToUseKey(logEncryptionKey);
     const logGroupProps: logs.LogGroupProps = { retention: logRetention, encryptionKey: logEncryptionKey };
     const securityGroups = vpc && !this.options.securityGroups ? [functionSecurityGroup(this, vpc)] : this.options.securityGroups;
 
+    // The ledger outlives the stack: it is the history of what was imported, and who owned it.
+    this.ledger = new dynamodb.Table(this, 'Ledger', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: ledgerEncryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
+      encryptionKey: ledgerEncryptionKey,
+    });
+    acknowledgeRule(this.ledger.node.defaultChild as dynamodb.CfnTable, 'NIST.800.53.R5-DynamoDBInBackupPlan',
+      'The ledger has point-in-time recovery and is retained when the stack is deleted; add it to your AWS Backup plan if your rules demand one.');
+
     this.handlerRole = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Starts, watches and (under RemovalPolicy.DESTROY) cancels CloudWatch Logs imports from CloudTrail Lake',
+      description: 'cdk-eventdatastore-import: answers CloudFormation and runs the orchestrator\'s steps (CloudWatch Logs imports from CloudTrail Lake)',
     });
     this.handlerLogGroup = new logs.LogGroup(this, 'HandlerLogs', logGroupProps);
-    this.handlerPolicies = new PolicyChunks(this, 'HandlerPolicy', this.handlerRole, vpc ? [IMPORT_ACTIONS, STORE_KEY_ALIAS, DELETE_LOG_GROUP, VPC_ACCESS] : [IMPORT_ACTIONS, STORE_KEY_ALIAS, DELETE_LOG_GROUP]);
+    this.handlerPolicies = new PolicyChunks(this, 'HandlerPolicy', this.handlerRole,
+      [IMPORT_ACTIONS, STORE_KEY_ALIAS, DELETE_LOG_GROUP, ...(vpc ? [VPC_ACCESS] : [])]);
     // The four import actions have no resource type: `*` is the only resource they accept.
-    this.handlerPolicies.add('import-actions', new iam.PolicyStatement({
-      actions: IMPORT_ACTIONS.actions,
-      resources: ['*'],
+    this.handlerPolicies.add(new iam.PolicyStatement({ actions: IMPORT_ACTIONS.actions, resources: ['*'] }));
+    this.handlerPolicies.add(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.handlerLogGroup.logGroupArn] }));
+    this.handlerPolicies.add(new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      resources: [this.ledger.tableArn],
     }));
-    this.handlerPolicies.add('own-logs', new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.handlerLogGroup.logGroupArn],
+    const stack = Stack.of(this);
+    this.handlerPolicies.add(new iam.PolicyStatement({
+      actions: STACK.actions,
+      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` })],
     }));
-    if (vpc) this.handlerPolicies.add('vpc-access', vpcAccessStatement());
+    if (vpc) this.handlerPolicies.add(vpcAccessStatement());
+    if (ledgerEncryptionKey) {
+      this.handlerPolicies.add(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'], resources: [ledgerEncryptionKey.keyArn] }));
+    }
 
-    const handler = new ImportHandlerFunction(this, 'Handler', {
+    const handler = new OrchestratorFunction(this, 'Handler', {
       role: this.handlerRole,
       logGroup: this.handlerLogGroup,
       memorySize: 256,
-      // IAM-propagation retries take up to four minutes; leave room to report.
+      // IAM-propagation retries take up to four minutes; leave room to answer.
       timeout: Duration.minutes(6),
-      description: 'cdk-eventdatastore-import: CreateImportTask at deploy time (onEvent and isComplete)',
+      description: 'cdk-eventdatastore-import: the custom resources\' ServiceToken and the orchestrator\'s steps',
       vpc,
       vpcSubnets,
       securityGroups,
@@ -155,118 +190,100 @@ export class ImportProvider extends Construct {
       environmentEncryption,
     });
     handler.node.addDependency(this.handlerPolicies.dependable);
-    acknowledgeRule(handler.node.defaultChild as lambda.CfnFunction, 'AwsSolutions-L1',
-      'The import handler runs on the Node.js runtime its bundle is built and tested for, pinned by each release of cdk-eventdatastore-import; newer runtimes come with library updates.');
+    const cfnHandler = handler.node.defaultChild as lambda.CfnFunction;
+    acknowledgeRule(cfnHandler, 'AwsSolutions-L1',
+      'The orchestrator function runs on the Node.js runtime its bundle is built and tested for, pinned by each release of cdk-eventdatastore-import; newer runtimes come with library updates.');
+    acknowledgeRule(cfnHandler, 'NIST.800.53.R5-LambdaDLQ', 'CloudFormation invokes the function asynchronously and waits for its answer, which the function always sends (a lost one ends in the resource\'s service timeout); '
+      + 'the state machine invokes it synchronously with retries and a catch, where a dead-letter queue never applies.');
+    if (!vpc) acknowledgeRule(cfnHandler, 'NIST.800.53.R5-LambdaInsideVPC', 'Deploy-time function that only calls AWS APIs; set the import\'s handler.vpc to run it in a VPC.');
+    if (reservedConcurrentExecutions === undefined) {
+      acknowledgeRule(cfnHandler, 'NIST.800.53.R5-LambdaConcurrency', 'Deploy-time function run a few times per import; reserving concurrency fails in accounts with a low concurrency quota, so it is opt-in: set the import\'s handler.reservedConcurrentExecutions.');
+    }
 
-    // The provider framework: its functions get roles whose statements go to managed policies, the
-    // handler's log settings, and the VPC; its waiter state machine logs everything and is traced.
-    const providerLogs = new logs.LogGroup(this, 'ProviderLogs', logGroupProps);
-    const waiterLogs = new logs.LogGroup(this, 'WaiterLogs', {
+    // The state machine: logs everything but the data, traced with X-Ray, its grants in a managed policy.
+    const machineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
       ...logGroupProps,
       // Under /aws/vendedlogs/ Step Functions needs no log group resource policy entry per log group.
       logGroupName: `/aws/vendedlogs/states/cdk-eventdatastore-import-${handler.functionName}`,
     });
-    const frameworkRoles = ['FrameworkOnEventRole', 'FrameworkIsCompleteRole'].map((roleId) => {
-      const role = new RoleWithManagedPolicy(this, roleId, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: 'cdk-eventdatastore-import: custom resource provider framework functions',
-      });
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [providerLogs.logGroupArn],
-      }));
-      if (vpc) role.addToPrincipalPolicy(vpcAccessStatement());
-      return role;
+    const machineRole = new RoleWithManagedPolicy(this, 'StateMachineRole', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: 'cdk-eventdatastore-import: the orchestrator state machine',
     });
-    const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: handler,
-      isCompleteHandler: handler,
-      queryInterval: POLL_INTERVAL,
-      totalTimeout: Duration.seconds(MAX_RESOURCE_SECONDS),
-      logGroup: providerLogs,
-      frameworkOnEventRole: frameworkRoles[0],
-      frameworkCompleteAndTimeoutRole: frameworkRoles[1],
-      vpc,
-      vpcSubnets,
-      securityGroups,
-      providerFunctionEnvEncryption: environmentEncryption,
-      disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: { destination: waiterLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(orchestratorDefinition(this, { handler, pollInterval: this.options.pollInterval })),
+      role: machineRole,
+      tracingEnabled: true,
+      logs: { destination: machineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      comment: 'cdk-eventdatastore-import: one execution per import request (waits for a slot, creates the import once, watches it to its end)',
     });
-    const frameworkFunctions = provider.node.findAll().filter((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction);
-    for (const fn of frameworkFunctions) {
-      if (reservedConcurrentExecutions !== undefined) fn.reservedConcurrentExecutions = reservedConcurrentExecutions;
-      acknowledgeRule(fn, 'AwsSolutions-L1', 'The provider framework function\'s runtime is chosen by aws-cdk-lib (the latest Node.js runtime it knows the region supports); the Provider construct does not let it be set.');
-    }
-    for (const role of frameworkRoles) {
-      acknowledgeWildcards(role.managedPolicy.node.defaultChild as iam.CfnManagedPolicy, vpc ? [INVOKE_VERSIONS, VPC_ACCESS] : [INVOKE_VERSIONS]);
-    }
-    const waiterPolicy = hardenWaiterStateMachine(provider);
-    this.serviceToken = provider.serviceToken;
-    // Creating and deleting an import goes through the framework too: its permissions must come
-    // first and go last, like the handler's.
-    this.allPolicies = new DependencyGroup(this.handlerPolicies.dependable, ...frameworkRoles.map((r) => r.managedPolicy));
-    if (waiterPolicy) this.allPolicies.add(waiterPolicy);
+    machineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: XRAY.actions, resources: ['*'] }));
+    acknowledgeWildcards(machineRole.managedPolicy.node.defaultChild as iam.CfnManagedPolicy, [INVOKE_VERSIONS, STATE_MACHINE_LOG_DELIVERY, XRAY]);
 
-    const functions = [handler.node.defaultChild as lambda.CfnFunction, ...frameworkFunctions];
-    for (const fn of functions) {
-      acknowledgeRule(fn, 'NIST.800.53.R5-LambdaDLQ', 'Deploy-time function: the handler and the framework\'s isComplete and onTimeout functions are invoked synchronously, '
-        + 'where a dead-letter queue never applies; the framework\'s onEvent function reports its failures to CloudFormation itself, and the custom resource\'s '
-        + 'service timeout bounds a lost invocation.');
-      if (!vpc) {
-        acknowledgeRule(fn, 'NIST.800.53.R5-LambdaInsideVPC', 'Deploy-time function that only calls AWS APIs; set the import\'s handler.vpc to run it in a VPC.');
-      }
-      if (reservedConcurrentExecutions === undefined) {
-        acknowledgeRule(fn, 'NIST.800.53.R5-LambdaConcurrency', 'Deploy-time function run once per import; reserving concurrency fails in accounts with a low concurrency quota, so it is opt-in: set the import\'s handler.reservedConcurrentExecutions.');
-      }
-    }
+    this.orchestrationPolicy = new iam.ManagedPolicy(this, 'OrchestrationPolicy', {
+      description: 'cdk-eventdatastore-import: start, watch and stop the orchestrator\'s executions',
+      roles: [this.handlerRole],
+      statements: [
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+        new iam.PolicyStatement({
+          actions: EXECUTIONS.actions,
+          resources: [stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${this.stateMachine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        }),
+      ],
+    });
+    acknowledgeWildcards(this.orchestrationPolicy.node.defaultChild as iam.CfnManagedPolicy, [EXECUTIONS]);
+    this.serviceToken = handler.functionArn;
+
     if (!logEncryptionKey) {
-      for (const logGroup of [this.handlerLogGroup, providerLogs, waiterLogs]) {
+      for (const logGroup of [this.handlerLogGroup, machineLogs]) {
         acknowledgeRule(logGroup.node.defaultChild as logs.CfnLogGroup, 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
-          'Logs of the deploy-time functions, encrypted by CloudWatch Logs; set the import\'s handler.logEncryptionKey to use a customer managed key.');
+          'Logs of the deploy-time function and state machine, encrypted by CloudWatch Logs; set the import\'s handler.logEncryptionKey to use a customer managed key.');
       }
     }
   }
 
-  /**
-   * Everything a custom resource must wait for before it calls the service, and that must outlive
-   * it: the policies of the handler and of the provider framework.
-   */
-  public get policies(): IDependable {
-    return this.allPolicies;
+  /** Everything a custom resource must wait for before it runs, and that must outlive it. */
+  public get dependable(): IDependable {
+    return new DependencyGroup(this.handlerPolicies.dependable, this.orchestrationPolicy, this.stateMachine, this.ledger);
   }
 
   /**
-   * The import role shared by the stack's imports: it trusts only cloudtrail.amazonaws.com and is
-   * allowed exactly the stores (and their log groups and keys) imported through it.
+   * The store's import role: one per event data store, named after the store (not after the
+   * order of the imports), so that adding or removing other imports never moves a store to another
+   * role. It trusts only cloudtrail.amazonaws.com and is allowed exactly that store, its log group
+   * and its key.
    */
-  public importRoleFor(source: { eventDataStoreArn: string; keyPermissions?: KeyPermissions; destinationLogGroupArns: string[] }): SharedImportRole {
-    const existing = this.importRoles.find((role) => role.holds(source.eventDataStoreArn));
-    if (existing) return existing;
-    let current = this.importRoles[this.importRoles.length - 1];
-    if (!current || current.storeCount >= STORES_PER_IMPORT_ROLE) {
-      const id = this.importRoles.length === 0 ? 'ImportRole' : `ImportRole${this.importRoles.length + 1}`;
-      current = new SharedImportRole(this, id);
-      this.importRoles.push(current);
-      this.allowPassRole(current.role);
+  public importRoleFor(source: { eventDataStoreArn: string; keyPermissions?: KeyPermissions; destinationLogGroupArns: string[] }): ImportRole {
+    const key = JSON.stringify(Stack.of(this).resolve(source.eventDataStoreArn));
+    let role = this.importRoles.get(key);
+    if (!role) {
+      role = new ImportRole(this, `ImportRole${shortHash(key)}`, source);
+      this.importRoles.set(key, role);
+      this.allowPassRole(role.role);
     }
-    current.addStore(source);
-    return current;
+    return role;
   }
 
-  /** iam:PassRole on the import role, and only to CloudTrail. */
+  /**
+   * iam:PassRole on the import role, for CloudTrail. The condition is `IfExists` and names both
+   * services: no AWS page shows which value CreateImportTask passes in iam:PassedToService (or
+   * whether it sets the key at all), and a wrong guess would deny every import; the resource stays
+   * pinned to the role, and the role's trust policy already admits only CloudTrail.
+   */
   public allowPassRole(role: iam.IRole): void {
     this.addOnce(`pass:${role.roleArn}`, new iam.PolicyStatement({
+      sid: 'PassImportRole',
       actions: ['iam:PassRole'],
       resources: [role.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } },
+      conditions: { StringEqualsIfExists: { 'iam:PassedToService': ['cloudtrail.amazonaws.com', 'logs.amazonaws.com'] } },
     }));
   }
 
-  /** The caller of CreateImportTask must itself be able to read the source (and its key). */
+  /** The caller of CreateImportTask must itself be able to read the source (and its key); GetEventDataStore checks its retention. */
   public allowReadSource(eventDataStoreArn: string, keyPermissions?: KeyPermissions): void {
     this.addOnce(`read:${eventDataStoreArn}`, new iam.PolicyStatement({
-      actions: ['cloudtrail:GetEventDataStoreData'],
+      actions: ['cloudtrail:GetEventDataStoreData', 'cloudtrail:GetEventDataStore'],
       resources: [eventDataStoreArn],
     }));
     if (keyPermissions) {
@@ -274,29 +291,28 @@ export class ImportProvider extends Construct {
     }
   }
 
-  /**
-   * Under RemovalPolicy.DESTROY: logs:DeleteLogGroup on the store's destination log group, and
-   * nothing else. Shared by the imports of that store.
-   */
+  /** Under RemovalPolicy.DESTROY: logs:DeleteLogGroup on the store's destination log group, and nothing else. */
   public allowDeleteLogGroup(eventDataStoreArn: string, eventDataStoreId: string, region: string | undefined, account: string | undefined): void {
-    // One pattern for both spellings of the name (`aws/cloudtrail/<id>`, `/aws/cloudtrail/<id>`):
-    // a quarter of the ARNs, so that a hundred such imports fit IAM's policy limits.
+    // One pattern for both spellings of the name (`aws/cloudtrail/<id>`, `/aws/cloudtrail/<id>`).
     const logGroup = Stack.of(this).formatArn({
       service: 'logs', region, account, resource: 'log-group', resourceName: `*aws/cloudtrail/${eventDataStoreId}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.addOnce(`destroy:${eventDataStoreArn}`, new iam.PolicyStatement({
-      actions: DELETE_LOG_GROUP.actions,
-      resources: [logGroup, `${logGroup}:*`],
-    }));
+    this.addOnce(`destroy:${eventDataStoreArn}`, new iam.PolicyStatement({ actions: DELETE_LOG_GROUP.actions, resources: [logGroup, `${logGroup}:*`] }));
+  }
+
+  /** The function tells the import's topic when the import ends. */
+  public allowPublish(topic: sns.ITopic): void {
+    this.addOnce(`publish:${topic.topicArn}`, new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    if (topic.masterKey) this.addOnce(`topic-key:${topic.masterKey.keyArn}`, new iam.PolicyStatement({ actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: [topic.masterKey.keyArn] }));
   }
 
   private addOnce(key: string, statement: iam.PolicyStatement): void {
     if (this.granted.has(key)) return;
     this.granted.add(key);
-    this.handlerPolicies.add(key, statement);
+    this.handlerPolicies.add(statement);
   }
 
-  /** A later import's `handler` options must describe the provider that exists. */
+  /** A later import's `handler` options must describe the orchestrator that exists. */
   private checkSameOptions(options: ImportHandlerOptions, scope: IConstruct): void {
     const later = resolveOptions(options);
     const mine = this.options;
@@ -312,18 +328,52 @@ export class ImportProvider extends Construct {
       ['logEncryptionKey', options.logEncryptionKey === undefined || sameKey(later.logEncryptionKey, mine.logEncryptionKey)],
       ['reservedConcurrentExecutions', options.reservedConcurrentExecutions === undefined || later.reservedConcurrentExecutions === mine.reservedConcurrentExecutions],
       ['environmentEncryption', options.environmentEncryption === undefined || sameKey(later.environmentEncryption, mine.environmentEncryption)],
+      ['ledgerEncryptionKey', options.ledgerEncryptionKey === undefined || sameKey(later.ledgerEncryptionKey, mine.ledgerEncryptionKey)],
+      ['pollInterval', options.pollInterval === undefined || later.pollInterval.toSeconds() === mine.pollInterval.toSeconds()],
     ];
     const differing = checks.filter(([, same]) => !same).map(([name]) => `handler.${name}`);
     if (differing.length > 0) {
       throw new Error(`${differing.join(', ')} of ${scope.node.path} differ${differing.length === 1 ? 's' : ''} from the handler options of ${this.createdBy}, ` +
-        `the first import of stack ${Stack.of(this).stackName}. The imports of a stack share one handler: give them all the same handler options, or set them on the first import only.`);
+        `the first import of stack ${Stack.of(this).stackName}. The imports of a stack share one orchestrator: give them all the same handler options, or set them on the first import only.`);
     }
   }
+}
+
+/** An event data store's import role, with one managed policy listing exactly that store. @internal */
+export class ImportRole extends Construct {
+  public readonly role: iam.Role;
+  public readonly policy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, source: { eventDataStoreArn: string; keyPermissions?: KeyPermissions; destinationLogGroupArns: string[] }) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
+      description: 'Lets CloudWatch Logs import one CloudTrail Lake event data store (CreateImportTask)',
+    });
+    this.policy = new iam.ManagedPolicy(this, 'Policy', { roles: [this.role] });
+    // PutResourcePolicy has no resource type: `*` is the only resource it accepts.
+    this.policy.addStatements(
+      new iam.PolicyStatement({ actions: PUT_RESOURCE_POLICY.actions, resources: ['*'] }),
+      new iam.PolicyStatement({ actions: ['cloudtrail:GetEventDataStoreData'], resources: [source.eventDataStoreArn] }),
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream'],
+        resources: source.destinationLogGroupArns.flatMap((arn) => [arn, `${arn}:log-stream:*`]),
+      }),
+    );
+    if (source.keyPermissions) this.policy.addStatements(keyStatement(source.keyPermissions));
+    acknowledgeWildcards(this.policy.node.defaultChild as iam.CfnManagedPolicy, [PUT_RESOURCE_POLICY, DESTINATION_LOG_STREAMS, STORE_KEY_ALIAS]);
+  }
+}
+
+/** A stable short name for a store: its construct ID must not depend on declaration order. */
+function shortHash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 8).toUpperCase();
 }
 
 /** {@link ImportHandlerOptions} after validation, with the defaults filled in. */
 interface ResolvedOptions extends ImportHandlerOptions {
   readonly logRetention: logs.RetentionDays;
+  readonly pollInterval: Duration;
 }
 
 function resolveOptions(options: ImportHandlerOptions): ResolvedOptions {
@@ -339,7 +389,11 @@ function resolveOptions(options: ImportHandlerOptions): ResolvedOptions {
   if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
     throw new Error(`handler.reservedConcurrentExecutions must be a whole number of at least 1, got ${reserved}`);
   }
-  return { ...options, logRetention: options.logRetention ?? logs.RetentionDays.ONE_YEAR };
+  const poll = options.pollInterval;
+  if (poll && !Token.isUnresolved(poll.toSeconds()) && (poll.toSeconds() < 60 || poll.toSeconds() > 3600)) {
+    throw new Error(`handler.pollInterval must be between 1 minute and 1 hour, got ${poll.toHumanString()}`);
+  }
+  return { ...options, logRetention: options.logRetention ?? logs.RetentionDays.ONE_YEAR, pollInterval: poll ?? DEFAULT_POLL_INTERVAL };
 }
 
 function sameList(a?: string[], b?: string[]): boolean {
@@ -382,78 +436,6 @@ function allowCloudWatchLogsToUseKey(key: kms.IKey): void {
 }
 
 /**
- * The provider framework's waiter state machine, beyond what the Provider construct offers: its
- * role's inline policy becomes a managed policy (NIST.800.53.R5-IAMNoInlinePolicy), and it is traced
- * with X-Ray (AwsSolutions-SF2, Control Tower CT.STEPFUNCTIONS.PR.2). If a version of aws-cdk-lib
- * builds the framework differently, the state machine is left as it is.
- */
-function hardenWaiterStateMachine(provider: cr.Provider): iam.ManagedPolicy | undefined {
-  const stateMachine = provider.node.findAll().find((c): c is sfn.CfnStateMachine => c instanceof sfn.CfnStateMachine);
-  const waiter = stateMachine?.node.scope;
-  const role = waiter?.node.children.find((c): c is iam.Role => c instanceof iam.Role);
-  const inline = role?.node.tryFindChild('DefaultPolicy');
-  if (!stateMachine || !role || !(inline instanceof iam.Policy)) return undefined;
-
-  // Same document object: whatever aws-cdk-lib adds to the role later still lands in it. The state
-  // machine depends on the role, and so on this policy, which is the role's child.
-  const managed = new iam.ManagedPolicy(role, 'ManagedPolicy', {
-    description: 'cdk-eventdatastore-import: provider framework waiter state machine',
-    document: inline.document,
-    roles: [role],
-  });
-  role.node.tryRemoveChild(inline.node.id);
-
-  stateMachine.tracingConfiguration = { enabled: true };
-  managed.addStatements(new iam.PolicyStatement({ actions: XRAY.actions, resources: ['*'] }));
-  acknowledgeWildcards(managed.node.defaultChild as iam.CfnManagedPolicy, [INVOKE_VERSIONS, STATE_MACHINE_LOG_DELIVERY, XRAY]);
-  return managed;
-}
-
-/**
- * An import role shared by up to a few stores of a stack, with one managed policy listing
- * exactly those stores. @internal
- */
-export class SharedImportRole extends Construct {
-  public readonly role: iam.Role;
-  public readonly policy: iam.ManagedPolicy;
-  private readonly stores = new Set<string>();
-
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
-      description: 'Lets CloudWatch Logs import CloudTrail Lake event data stores (CreateImportTask)',
-    });
-    this.policy = new iam.ManagedPolicy(this, 'Policy', { roles: [this.role] });
-    // PutResourcePolicy has no resource type: `*` is the only resource it accepts.
-    this.policy.addStatements(new iam.PolicyStatement({ actions: PUT_RESOURCE_POLICY.actions, resources: ['*'] }));
-    acknowledgeWildcards(this.policy.node.defaultChild as iam.CfnManagedPolicy, [PUT_RESOURCE_POLICY, DESTINATION_LOG_STREAMS, STORE_KEY_ALIAS]);
-  }
-
-  public get storeCount(): number {
-    return this.stores.size;
-  }
-
-  public holds(eventDataStoreArn: string): boolean {
-    return this.stores.has(eventDataStoreArn);
-  }
-
-  public addStore(source: { eventDataStoreArn: string; keyPermissions?: KeyPermissions; destinationLogGroupArns: string[] }): void {
-    this.stores.add(source.eventDataStoreArn);
-    this.policy.addStatements(
-      new iam.PolicyStatement({ actions: ['cloudtrail:GetEventDataStoreData'], resources: [source.eventDataStoreArn] }),
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream'],
-        resources: source.destinationLogGroupArns.flatMap((arn) => [arn, `${arn}:log-stream:*`]),
-      }),
-    );
-    if (source.keyPermissions) {
-      this.policy.addStatements(keyStatement(source.keyPermissions));
-    }
-  }
-}
-
-/**
  * Statements spread over as many managed policies as their size needs (a managed policy holds
  * 6,144 characters), all attached to one role. Managed rather than inline: NIST 800-53 checks
  * reject inline policies.
@@ -474,7 +456,7 @@ class PolicyChunks extends Construct {
   }
 
   /** Adds the statement, or its resources to an earlier statement with the same actions and conditions. */
-  public add(_key: string, statement: iam.PolicyStatement): void {
+  public add(statement: iam.PolicyStatement): void {
     const shape = JSON.stringify({ ...statement.toStatementJson(), Resource: undefined });
     const similar = this.byShape.get(shape);
     const extra = resourcesSize(statement.resources);

@@ -1,0 +1,113 @@
+/**
+ * The owner record: one per import request, written before anything is created. Every
+ * deploy-time decision reads it instead of guessing from the service's listings. No SDK imports:
+ * the construct, the deploy-time function and the CLI share these types.
+ */
+
+/**
+ * Where a record stands.
+ *
+ * SCHEDULED -> CREATING -> STARTED -> COMPLETED | FAILED | CANCELLED
+ * CREATING -> UNCERTAIN (CreateImportTask's outcome unknown) -> STARTED (adopted) | SCHEDULED (none) | FAILED (several)
+ * SCHEDULED -> WITHDRAWN (deleted before anything was created)
+ */
+export type RecordState = 'SCHEDULED' | 'CREATING' | 'UNCERTAIN' | 'STARTED' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'WITHDRAWN';
+
+/** States in which the record's execution may still act. */
+export const LIVE_STATES: readonly RecordState[] = ['SCHEDULED', 'CREATING', 'UNCERTAIN', 'STARTED'];
+
+/** The import window, epoch milliseconds (absent: no filter, the store's whole retention). */
+export interface ImportWindow {
+  readonly startEventTime?: number;
+  readonly endEventTime?: number;
+}
+
+/** A CloudFormation request that waits for the record to reach a milestone before it is answered. */
+export interface PendingResponse {
+  readonly requestType: 'Create' | 'Update' | 'Delete';
+  readonly requestId: string;
+  readonly responseUrl: string;
+  readonly stackId: string;
+  readonly logicalResourceId: string;
+  readonly physicalResourceId: string;
+  /** Epoch ms after which the request is answered FAILED. */
+  readonly deadline: number;
+}
+
+/** What CloudFormation was told about the request that wrote the record. */
+export type CloudFormationOutcome = 'PENDING' | 'SUCCESS' | 'FAILED';
+
+/** What a Delete asked of a record whose CreateImportTask outcome was not known yet. */
+export interface PendingDelete {
+  /** Cancel the record's import once it is known. */
+  readonly cancel: boolean;
+  /** Delete the log group too (when no one else writes or wrote to it). */
+  readonly deleteData: boolean;
+}
+
+export interface OwnerRecord {
+  /** `RESOURCE#<stack id>#<logical id>` */
+  readonly pk: string;
+  /** The record ID, also the custom resource's physical ID and the execution's name. */
+  readonly sk: string;
+  readonly stackId: string;
+  readonly logicalResourceId: string;
+  readonly requestId: string;
+  readonly sourceArn: string;
+  readonly roleArn: string;
+  /** The time range as the resource asked for it (a lookback is resolved into `window` once). */
+  readonly requested: { readonly startEventTime?: number; readonly endEventTime?: number; readonly lookbackMillis?: number };
+  /** The window sent to CreateImportTask. */
+  readonly window: ImportWindow;
+  readonly removalPolicy: 'retain' | 'destroy';
+  readonly waitForCompletion: boolean;
+  readonly expectedLogGroupName: string;
+  /** SNS topic told when the import ends. */
+  readonly notificationTopicArn?: string;
+  readonly state: RecordState;
+  readonly cloudFormation: CloudFormationOutcome;
+  /** CreateImportTask calls made for this record (at most one per SCHEDULED -> CREATING). */
+  readonly createAttempts: number;
+  /** The store's import IDs just before the last CreateImportTask (what is NOT ours). */
+  readonly preCreateImportIds?: string[];
+  /** When the last CreateImportTask was sent (epoch ms). */
+  readonly createSentAt?: number;
+  readonly importId?: string;
+  readonly destinationArn?: string;
+  /** The real destination log group, when it is not `expectedLogGroupName`. */
+  readonly destinationMismatch?: string;
+  readonly importStatus?: string;
+  readonly bytesImported?: number;
+  readonly importCreationTime?: number;
+  /** What went wrong, for people: the service's messages and the failed batches'. */
+  readonly errorMessage?: string;
+  readonly executionArn?: string;
+  readonly pendingResponses?: Record<string, PendingResponse>;
+  readonly pendingDelete?: PendingDelete;
+  /** Set when CloudFormation deleted the resource (the record stays as history). */
+  readonly retiredAt?: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** The partition of one custom resource's records. */
+export function partitionKey(stackId: string, logicalResourceId: string): string {
+  return `RESOURCE#${stackId}#${logicalResourceId}`;
+}
+
+export const SLOTS_KEY = { pk: 'SLOTS', sk: 'SLOTS' } as const;
+
+/** Slot leases: who holds one of the account's import slots on behalf of this ledger. */
+export interface SlotHolder {
+  readonly pk: string;
+  readonly since: number;
+  readonly importId?: string;
+}
+
+export function isLive(record: Pick<OwnerRecord, 'state'>): boolean {
+  return LIVE_STATES.includes(record.state);
+}
+
+export function sameWindow(a: ImportWindow, b: ImportWindow | undefined): boolean {
+  return (a.startEventTime ?? null) === (b?.startEventTime ?? null) && (a.endEventTime ?? null) === (b?.endEventTime ?? null);
+}

@@ -1,0 +1,101 @@
+/**
+ * The orchestrator state machine: one execution per import request. It waits for a free slot,
+ * creates the import once, settles a CreateImportTask whose answer was lost, watches the import to
+ * its end, and tells EventBridge how it ended (the finish step also tells the import's SNS topic). Every decision is a step of the deploy-time function
+ * (steps.ts); the state machine only waits and routes, durably, for as long as the queue takes.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE } from './contract';
+import type { Outcome, StepName } from './steps';
+
+export interface DefinitionOptions {
+  readonly handler: lambda.IFunction;
+  /** Between two looks at the slots, and at a running import. */
+  readonly pollInterval: Duration;
+}
+
+/** Between two looks for an import whose CreateImportTask answer was lost. */
+export const SETTLE_INTERVAL = Duration.seconds(30);
+/** Before CreateImportTask is sent again after an IAM error (a role still propagating). */
+export const PERMISSION_RETRY_INTERVAL = Duration.seconds(60);
+
+export function orchestratorDefinition(scope: Construct, options: DefinitionOptions): sfn.IChainable {
+  const step = (id: string, name: StepName) => {
+    const task = new tasks.LambdaInvoke(scope, id, {
+      lambdaFunction: options.handler,
+      payload: sfn.TaskInput.fromObject({ step: name, table: sfn.JsonPath.stringAt('$.table'), key: sfn.JsonPath.objectAt('$.key') }),
+      payloadResponseOnly: true,
+      resultPath: '$.result',
+      // Lambda's own hiccups, and a step that failed on something passing: try again before giving up.
+      retryOnServiceExceptions: false,
+    });
+    task.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(10), backoffRate: 3, maxAttempts: 4 });
+    return task;
+  };
+  const wait = (id: string, time: Duration) => new sfn.Wait(scope, id, { time: sfn.WaitTime.duration(time) });
+  const is = (outcome: Outcome) => sfn.Condition.stringEquals('$.result.outcome', outcome);
+
+  const acquireSlot = step('AcquireSlot', 'acquireSlot');
+  const createImport = step('CreateImport', 'createImport');
+  const settle = step('Settle', 'settle');
+  const watch = step('Watch', 'watch');
+  const finish = step('Finish', 'finish');
+  const waitForSlot = wait('WaitForSlot', options.pollInterval).next(acquireSlot);
+  const waitToSettle = wait('WaitToSettle', SETTLE_INTERVAL).next(settle);
+  const waitToRetry = wait('WaitToRetryCreate', PERMISSION_RETRY_INTERVAL).next(createImport);
+  const waitForProgress = wait('WaitForProgress', options.pollInterval).next(watch);
+
+  const recordFailure = step('RecordFailure', 'recordFailure').next(new sfn.Fail(scope, 'Failed', {
+    error: 'OrchestratorFailed',
+    cause: 'A step failed after its retries; the owner record says why (npx cdk-eventdatastore-import status).',
+  }));
+  for (const task of [acquireSlot, createImport, settle, watch, finish]) {
+    task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
+  }
+
+  const notify = new tasks.EventBridgePutEvents(scope, 'PublishEvent', {
+    entries: [{
+      source: EVENT_SOURCE,
+      detailType: sfn.JsonPath.stringAt('$.result.detailType'),
+      detail: sfn.TaskInput.fromJsonPathAt('$.result.detail'),
+    }],
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  const done = new sfn.Succeed(scope, 'Done');
+  // A notification that cannot be sent must not fail an import that has ended.
+  notify.addCatch(done, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
+
+  finish.next(new sfn.Choice(scope, 'Notify?')
+    .when(sfn.Condition.booleanEquals('$.result.notify', true), notify.next(done))
+    .otherwise(done));
+
+  acquireSlot.next(new sfn.Choice(scope, 'SlotFree?')
+    .when(is('ACQUIRED'), createImport)
+    .when(is('BUSY'), waitForSlot)
+    .when(is('NOT_CREATED'), waitForSlot)
+    .when(is('UNCERTAIN'), waitToSettle)
+    .when(is('STARTED'), waitForProgress)
+    .otherwise(finish));
+  createImport.next(new sfn.Choice(scope, 'Created?')
+    .when(is('STARTED'), waitForProgress)
+    .when(is('UNCERTAIN'), waitToSettle)
+    .when(is('RETRY_SOON'), waitToRetry)
+    .when(is('RETRY_LATER'), waitForSlot)
+    .when(is('NOT_CREATED'), waitForSlot)
+    .otherwise(finish));
+  settle.next(new sfn.Choice(scope, 'Settled?')
+    .when(is('STARTED'), waitForProgress)
+    .when(is('UNCERTAIN'), waitToSettle)
+    .when(is('NOT_CREATED'), createImport)
+    .otherwise(finish));
+  watch.next(new sfn.Choice(scope, 'Ended?')
+    .when(is('IN_PROGRESS'), waitForProgress)
+    .when(is('STARTED'), waitForProgress)
+    .otherwise(finish));
+
+  return acquireSlot;
+}

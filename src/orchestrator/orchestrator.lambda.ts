@@ -1,0 +1,62 @@
+/**
+ * The stack's one deploy-time function: the custom resources' ServiceToken (CloudFormation's
+ * requests) and every step of the orchestrator state machine.
+ */
+import * as https from 'node:https';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { CloudFormationRequest, isCloudFormationRequest } from './request';
+import { handleRequest } from './requests';
+import { Runtime } from './runtime';
+import { runStep, StepInput } from './steps';
+
+/** Test-only: scales the function's own waits so that tests of the bundle run in seconds. Unset when deployed. */
+const timeScale = Number(process.env.ORCHESTRATOR_TIME_SCALE ?? '1') || 1;
+
+// Clients at module scope: reused across warm invocations.
+const runtime: Runtime = {
+  logs: new CloudWatchLogsClient({}),
+  createLogs: new CloudWatchLogsClient({ maxAttempts: 1 }),
+  dynamodb: new DynamoDBClient({}),
+  sfn: new SFNClient({}),
+  cloudformation: new CloudFormationClient({}),
+  cloudtrail: new CloudTrailClient({}),
+  sns: new SNSClient({}),
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+  log: (line) => console.log(line),
+  // "A few minutes" for IAM propagation; the function's timeout leaves room to answer after it.
+  retryBudgetMs: 4 * 60_000 * timeScale,
+  baseDelayMs: 1_000 * timeScale,
+  maxDelayMs: 30_000 * timeScale,
+  settleMs: 3 * 60_000 * timeScale,
+  putResponse,
+};
+
+export async function handler(event: CloudFormationRequest | StepInput): Promise<unknown> {
+  if (isCloudFormationRequest(event)) {
+    console.log(JSON.stringify({ ...event, ResponseURL: '(redacted)' }));
+    return handleRequest(runtime, event);
+  }
+  console.log(JSON.stringify(event));
+  return runStep(runtime, event);
+}
+
+/** PUT to the pre-signed S3 URL CloudFormation waits on (what cfn-response does). */
+function putResponse(url: string, body: string): Promise<void> {
+  const target = new URL(url);
+  const transport: typeof https = target.protocol === 'http:' ? require('node:http') : https;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(target, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode && response.statusCode < 300 ? resolve() : reject(new Error(`the response URL answered HTTP ${response.statusCode}`))));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}

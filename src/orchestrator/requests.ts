@@ -1,0 +1,221 @@
+/**
+ * CloudFormation's requests. The function is the custom resource's ServiceToken: it answers
+ * CloudFormation itself, at once when it can, or leaves a pending response in the record for the
+ * state machine to answer at the milestone.
+ */
+import { DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetEventDataStoreCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { subjectOf } from './imports';
+import { answer, attributesOf, dueAnswer } from './responses';
+import { retire } from './retire';
+import { Runtime } from './runtime';
+import { destinationLogGroupName, eventDataStoreIdOf } from './contract';
+import { CloudFormationRequest, describesRecord, ImportRequest, isRecordId, parseProperties, recordIdOf, windowOf } from './request';
+import { Ledger } from '../ledger/ledger';
+import { LIVE_STATES, OwnerRecord, partitionKey, PendingResponse } from '../ledger/record';
+import { classifyError, errorMessage, ImportFailure, withRetries } from '../shared/aws-errors';
+
+const DAY_MS = 86_400_000;
+/** A Delete waiting for an uncertain CreateImportTask is answered within CloudFormation's hour. */
+const DEFERRED_DELETE_MS = 50 * 60_000;
+
+export async function handleRequest(rt: Runtime, event: CloudFormationRequest): Promise<void> {
+  const reply = replyTo(event);
+  try {
+    switch (event.RequestType) {
+      case 'Create': return await createOrReplace(rt, event, reply(recordIdOf(event)));
+      case 'Update': return await update(rt, event);
+      case 'Delete': return await remove(rt, event);
+      default: throw new ImportFailure(`unknown request type ${JSON.stringify(event.RequestType)}`);
+    }
+  } catch (error) {
+    // Every failure becomes an answer a person can act on; the physical ID stays what it was.
+    const physicalResourceId = event.RequestType === 'Create' ? recordIdOf(event) : event.PhysicalResourceId ?? recordIdOf(event);
+    await answer(rt, reply(physicalResourceId), { status: 'FAILED', reason: error instanceof ImportFailure ? error.message : `${event.LogicalResourceId}: ${errorMessage(error)}` });
+  }
+}
+
+function replyTo(event: CloudFormationRequest) {
+  return (physicalResourceId: string): Omit<PendingResponse, 'deadline'> => ({
+    requestType: event.RequestType,
+    requestId: event.RequestId,
+    responseUrl: event.ResponseURL,
+    stackId: event.StackId,
+    logicalResourceId: event.LogicalResourceId,
+    physicalResourceId,
+  });
+}
+
+/** A Create, or an Update that asks for another import: a new owner record and its execution. */
+async function createOrReplace(rt: Runtime, event: CloudFormationRequest, reply: Omit<PendingResponse, 'deadline'>): Promise<void> {
+  const request = parseProperties(event.ResourceProperties, event.LogicalResourceId);
+  const ledger = new Ledger(rt.dynamodb, request.tableName);
+  const now = rt.now();
+  const window = windowOf(request, now);
+  const fresh: OwnerRecord = {
+    pk: partitionKey(event.StackId, event.LogicalResourceId),
+    sk: reply.physicalResourceId,
+    stackId: event.StackId,
+    logicalResourceId: event.LogicalResourceId,
+    requestId: event.RequestId,
+    sourceArn: request.sourceArn,
+    roleArn: request.roleArn,
+    requested: { startEventTime: request.start, endEventTime: request.end, lookbackMillis: request.lookbackMillis },
+    window,
+    removalPolicy: request.removalPolicy,
+    waitForCompletion: request.waitForCompletion,
+    expectedLogGroupName: destinationLogGroupName(eventDataStoreIdOf(request.sourceArn)),
+    notificationTopicArn: request.notificationTopicArn,
+    state: 'SCHEDULED',
+    cloudFormation: 'PENDING',
+    createAttempts: 0,
+    pendingResponses: request.waitForCompletion ? { [event.RequestId]: { ...reply, deadline: now + request.timeoutMs } } : {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const isNew = await ledger.create(fresh);
+  const record = isNew ? fresh : (await ledger.get(fresh))!;
+  if (isNew) await checkSourceAtCreate(rt, ledger, record);
+  if (record.state === 'WITHDRAWN' || record.state === 'FAILED') {
+    return answer(rt, reply, { status: 'FAILED', reason: `${event.LogicalResourceId}: ${record.errorMessage}` });
+  }
+  await startExecution(rt, ledger, record, request);
+  if (!request.waitForCompletion) {
+    // The milestone of a resource that does not wait: the import is durably scheduled.
+    await answer(rt, reply, { status: 'SUCCESS', data: attributesOf(record) });
+    await ledger.update(record, { cloudFormation: 'SUCCESS' });
+  }
+}
+
+/**
+ * The deploy-time check of the window against the store's retention, on Create only (synth time
+ * cannot know today's retention). A store that cannot be read is left to CreateImportTask to judge.
+ */
+async function checkSourceAtCreate(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<void> {
+  let problem: string | undefined;
+  try {
+    const store = await withRetries(rt, { subject: subjectOf(record), call: 'GetEventDataStore', sourceArn: record.sourceArn }, () =>
+      rt.cloudtrail.send(new GetEventDataStoreCommand({ EventDataStore: record.sourceArn })));
+    const oldestKept = rt.now() - (store.RetentionPeriod ?? 0) * DAY_MS;
+    if (store.RetentionPeriod && record.window.startEventTime !== undefined && record.window.startEventTime < oldestKept - DAY_MS) {
+      problem = `the time range starts at ${new Date(record.window.startEventTime).toISOString()}, but the store keeps ${store.RetentionPeriod} days ` +
+        `(its oldest events are from about ${new Date(oldestKept).toISOString().slice(0, 10)}): start the range at or after that, or leave timeRange out to import everything it keeps.`;
+    } else if (store.Status === 'PENDING_DELETION') {
+      problem = 'the event data store is PENDING_DELETION: restore it (`aws cloudtrail restore-event-data-store`) before importing it.';
+    }
+  } catch (error) {
+    if (classifyError(error) === 'not-found') {
+      problem = `the event data store ${record.sourceArn} does not exist in this account and region (imports are regional).`;
+    } else {
+      rt.log(`${subjectOf(record)}: could not read the store to check the window (${errorMessage(error)}); CreateImportTask will judge it`);
+    }
+  }
+  if (problem) {
+    await ledger.update(record, { state: 'WITHDRAWN', errorMessage: problem, cloudFormation: 'FAILED' }, ['SCHEDULED']);
+    throw new ImportFailure(`${record.logicalResourceId}: ${problem}`);
+  }
+}
+
+/** One execution per record, named by it: a re-delivered request starts none. */
+async function startExecution(rt: Runtime, ledger: Ledger, record: OwnerRecord, request: ImportRequest): Promise<void> {
+  const input = JSON.stringify({ table: request.tableName, key: { pk: record.pk, sk: record.sk } });
+  try {
+    const started = await withRetries(rt, { subject: subjectOf(record), call: 'StartExecution' }, () =>
+      rt.sfn.send(new StartExecutionCommand({ stateMachineArn: request.stateMachineArn, name: record.sk, input })));
+    await ledger.update(record, { executionArn: started.executionArn });
+  } catch (error) {
+    if (/ExecutionAlreadyExists/.test(`${(error as Error).name} ${errorMessage(error)}`)) {
+      // Ours: names are unique per state machine for 90 days, and this one is the record's.
+      const executionArn = `${request.stateMachineArn.replace(':stateMachine:', ':execution:')}:${record.sk}`;
+      await rt.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      await ledger.update(record, { executionArn });
+      return;
+    }
+    // Nothing runs for the record, so nothing was created: it is withdrawn, and the Delete that follows finds nothing to do.
+    await ledger.update(record, { state: 'WITHDRAWN', errorMessage: errorMessage(error), cloudFormation: 'FAILED' }, ['SCHEDULED']);
+    throw error;
+  }
+}
+
+async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> {
+  const oldId = event.PhysicalResourceId ?? '';
+  const request = parseProperties(event.ResourceProperties, event.LogicalResourceId);
+  const ledger = new Ledger(rt.dynamodb, request.tableName);
+  const old = isRecordId(oldId) ? await ledger.get({ pk: partitionKey(event.StackId, event.LogicalResourceId), sk: oldId }) : undefined;
+  if (!old || !describesRecord(event.ResourceProperties, old)) {
+    // Another import: a replacement. Its answers carry the new ID, so that a rollback deletes it.
+    return createOrReplace(rt, event, replyTo(event)(recordIdOf(event)));
+  }
+  // The same import (settings or role changed, or a rollback to it): keep it, whatever its status.
+  const kept = (await ledger.update(old, {
+    removalPolicy: request.removalPolicy,
+    waitForCompletion: request.waitForCompletion,
+    notificationTopicArn: request.notificationTopicArn,
+    ...(old.state === 'SCHEDULED' ? { roleArn: request.roleArn } : {}),
+  }))!;
+  const reply = replyTo(event)(oldId);
+  if (!request.waitForCompletion) return answer(rt, reply, { status: 'SUCCESS', data: attributesOf(kept) });
+  const pending = { ...reply, deadline: rt.now() + request.timeoutMs };
+  const waiting = LIVE_STATES.includes(kept.state) ? await ledger.addPendingResponse(kept, pending, LIVE_STATES) : undefined;
+  if (waiting) return; // the record's execution answers at the milestone
+  const ended = (await ledger.get(kept))!;
+  return answer(rt, reply, dueAnswer(ended, pending, rt.now()) ?? { status: 'SUCCESS', data: attributesOf(ended) });
+}
+
+/** How CloudFormation sees the resource while it deletes it. */
+interface StackView {
+  /** undefined when CloudFormation could not be read. */
+  readonly rollingBack?: boolean;
+  readonly currentPhysicalId?: string;
+}
+
+async function stackView(rt: Runtime, event: CloudFormationRequest): Promise<StackView> {
+  const subject = `${event.LogicalResourceId}`;
+  let rollingBack: boolean | undefined;
+  let currentPhysicalId: string | undefined;
+  try {
+    const stacks = await withRetries(rt, { subject, call: 'DescribeStacks' }, () => rt.cloudformation.send(new DescribeStacksCommand({ StackName: event.StackId })));
+    rollingBack = (stacks.Stacks?.[0]?.StackStatus ?? '').includes('ROLLBACK');
+    const resource = await withRetries(rt, { subject, call: 'DescribeStackResource' }, () =>
+      rt.cloudformation.send(new DescribeStackResourceCommand({ StackName: event.StackId, LogicalResourceId: event.LogicalResourceId })));
+    currentPhysicalId = resource.StackResourceDetail?.PhysicalResourceId;
+  } catch (error) {
+    rt.log(`${subject}: could not read the stack (${errorMessage(error)}); deleting no data`);
+  }
+  return { rollingBack, currentPhysicalId };
+}
+
+async function remove(rt: Runtime, event: CloudFormationRequest): Promise<void> {
+  const reply = replyTo(event)(event.PhysicalResourceId ?? '');
+  const tableName = event.ResourceProperties?.LedgerTableName;
+  if (!tableName) return answer(rt, reply, { status: 'SUCCESS', reason: 'no ledger in the properties: nothing was created' });
+  const ledger = new Ledger(rt.dynamodb, tableName);
+  const pk = partitionKey(event.StackId, event.LogicalResourceId);
+  const id = event.PhysicalResourceId;
+  const own = isRecordId(id) ? await ledger.get({ pk, sk: id }) : undefined;
+  // An ID that is not a record's was invented by CloudFormation, which stopped waiting for a
+  // request: the records it never heard back about are the ones to stop.
+  const targets = own ? [own] : isRecordId(id) ? [] : (await ledger.recordsOf(pk)).filter((r) => r.cloudFormation !== 'SUCCESS' && !r.retiredAt);
+  if (targets.length === 0) return answer(rt, reply, { status: 'SUCCESS', reason: 'nothing was created for this resource' });
+
+  const view = await stackView(rt, event);
+  const said: string[] = [];
+  for (const target of targets) {
+    const gaveUp = target.cloudFormation !== 'SUCCESS';
+    const destroy = target.removalPolicy === 'destroy';
+    const intent = {
+      cancel: destroy || gaveUp || view.rollingBack === true,
+      // Data goes only on a deliberate delete of the stack's current resource.
+      deleteData: destroy && !gaveUp && view.rollingBack === false && view.currentPhysicalId === id,
+    };
+    let outcome = await retire(rt, ledger, target, intent);
+    while (!outcome.done) {
+      // Answered by the execution once CreateImportTask's outcome is known; unless it became known meanwhile.
+      if (await ledger.addPendingResponse(target, { ...reply, deadline: rt.now() + DEFERRED_DELETE_MS }, ['CREATING', 'UNCERTAIN'])) return;
+      outcome = await retire(rt, ledger, (await ledger.get(target))!, intent);
+    }
+    said.push(`${target.sk}: ${outcome.said}`);
+  }
+  await answer(rt, reply, { status: 'SUCCESS', reason: said.join('; ') });
+}

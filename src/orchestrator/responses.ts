@@ -1,0 +1,88 @@
+/**
+ * Answering CloudFormation: once per request, at the moment its milestone is reached, from
+ * whichever piece of deploy-time code reaches it (the request handler or a state machine step).
+ */
+import { Runtime } from './runtime';
+import { Ledger } from '../ledger/ledger';
+import { OwnerRecord, PendingResponse } from '../ledger/record';
+import { destinationLogGroupName, eventDataStoreIdOf, ImportAttributes } from './contract';
+
+/** CloudFormation shows at most this much of a reason; keep the end, which says what to do. */
+const MAX_REASON = 3_500;
+
+export interface Answer {
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly reason?: string;
+  readonly data?: ImportAttributes;
+}
+
+export async function answer(rt: Runtime, request: Omit<PendingResponse, 'deadline'>, reply: Answer): Promise<void> {
+  const reason = reply.reason && reply.reason.length > MAX_REASON ? `${reply.reason.slice(0, MAX_REASON)}...` : reply.reason;
+  const body = JSON.stringify({
+    Status: reply.status,
+    Reason: reason ?? (reply.status === 'SUCCESS' ? 'OK' : 'FAILED'),
+    PhysicalResourceId: request.physicalResourceId,
+    StackId: request.stackId,
+    RequestId: request.requestId,
+    LogicalResourceId: request.logicalResourceId,
+    Data: reply.data,
+  });
+  rt.log(`${request.logicalResourceId}: answering ${request.requestType} ${request.requestId} with ${reply.status}${reason ? `: ${reason}` : ''}`);
+  await rt.putResponse(request.responseUrl, body);
+}
+
+/** The resource's attributes: the import's own only once it is known. */
+export function attributesOf(record: OwnerRecord): ImportAttributes {
+  const base = { RecordId: record.sk, DestinationLogGroupName: destinationLogGroupName(eventDataStoreIdOf(record.sourceArn)) };
+  if (!record.importId) return base;
+  return {
+    ...base,
+    ImportId: record.importId,
+    CreationTime: record.importCreationTime ? new Date(record.importCreationTime).toISOString() : '',
+    BytesImported: String(record.bytesImported ?? 0),
+  };
+}
+
+/** What a waiting request is told once the record has ended, or its deadline has passed; undefined: keep waiting. */
+export function dueAnswer(record: OwnerRecord, pending: PendingResponse, now: number): Answer | undefined {
+  if (pending.requestType === 'Delete') return undefined; // answered by the code that retires the record
+  switch (record.state) {
+    case 'COMPLETED':
+      return { status: 'SUCCESS', data: attributesOf(record) };
+    case 'FAILED':
+    case 'CANCELLED':
+    case 'WITHDRAWN':
+      return {
+        status: 'FAILED',
+        reason: `${record.logicalResourceId}: ${record.errorMessage ?? `the import ended ${record.state}`} ` +
+          'Nothing is started again by itself: fix the cause, then change the time range (a new import) or remove and re-add the resource.',
+      };
+    default:
+      if (now < pending.deadline) return undefined;
+      return {
+        status: 'FAILED',
+        reason: `${record.logicalResourceId}: the import ${record.importId ?? '(not started yet: waiting for a free slot)'} is still ` +
+          `${record.importId ? record.importStatus ?? 'IN_PROGRESS' : 'QUEUED'} at the resource's completionTimeout, with ${record.bytesImported ?? 0} bytes imported. ` +
+          (pending.requestType === 'Create'
+            ? 'CloudFormation stops waiting: the rollback cancels the import (nothing is deleted). '
+            : 'The import goes on; the rollback restores the resource\'s previous settings. ') +
+          'Raise completionTimeout, or deploy without waitForCompletion and follow it with `npx cdk-eventdatastore-import status`.',
+      };
+  }
+}
+
+/**
+ * Answers every waiting request whose answer is due, and forgets it. A failed Create answer is
+ * recorded first, so that the Delete CloudFormation sends next knows it gave up.
+ */
+export async function answerDue(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<void> {
+  for (const pending of Object.values(record.pendingResponses ?? {})) {
+    const reply = dueAnswer(record, pending, rt.now());
+    if (!reply) continue;
+    if (pending.requestId === record.requestId) {
+      await ledger.update(record, { cloudFormation: reply.status });
+    }
+    await answer(rt, pending, reply);
+    await ledger.removePendingResponse(record, pending.requestId);
+  }
+}

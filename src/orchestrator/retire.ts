@@ -1,0 +1,83 @@
+/**
+ * What deleting a custom resource does to the record it owns: withdraw what has not started,
+ * cancel what runs when asked, and delete the log group only when this record alone wrote to it.
+ */
+import { StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { cancelImport, deleteLogGroup, listImports, logGroupNameOf, subjectOf } from './imports';
+import { Runtime } from './runtime';
+import { releaseSlot } from './slots';
+import { Ledger } from '../ledger/ledger';
+import { OwnerRecord, PendingDelete } from '../ledger/record';
+import { classifyError, withRetries } from '../shared/aws-errors';
+
+export type RetireOutcome =
+  | { readonly done: true; readonly said: string }
+  /** CreateImportTask's outcome is not known yet: the record's execution finishes the delete. */
+  | { readonly done: false };
+
+export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, intent: PendingDelete): Promise<RetireOutcome> {
+  const now = rt.now();
+  switch (record.state) {
+    case 'SCHEDULED': {
+      const withdrawn = await ledger.update(record, { state: 'WITHDRAWN', retiredAt: now, errorMessage: 'withdrawn before it started: nothing was imported' }, ['SCHEDULED']);
+      if (!withdrawn) return retire(rt, ledger, (await ledger.get(record))!, intent);
+      await stopExecution(rt, record);
+      await releaseSlot(ledger, record);
+      return { done: true, said: 'the import had not started; it is withdrawn and nothing was imported' };
+    }
+    case 'CREATING':
+    case 'UNCERTAIN': {
+      const deferred = await ledger.update(record, { pendingDelete: intent }, ['CREATING', 'UNCERTAIN']);
+      if (!deferred) return retire(rt, ledger, (await ledger.get(record))!, intent);
+      return { done: false };
+    }
+    case 'STARTED': {
+      if (!intent.cancel) {
+        await ledger.update(record, { retiredAt: now, pendingDelete: undefined });
+        return { done: true, said: `import ${record.importId} goes on (RemovalPolicy.RETAIN); its log group and data stay` };
+      }
+      // Stop the watcher first, so that nothing acts on the record while it is cancelled.
+      await stopExecution(rt, record);
+      await cancelImport(rt, record, record.importId!);
+      await ledger.update(record, { state: 'CANCELLED', importStatus: 'CANCELLED', retiredAt: now, pendingDelete: undefined, errorMessage: 'cancelled when CloudFormation deleted the resource' }, ['STARTED']);
+      await releaseSlot(ledger, record);
+      const data = intent.deleteData ? await deleteDataIfSoleWriter(rt, ledger, record) : 'its imported data stays';
+      return { done: true, said: `import ${record.importId} is cancelled; ${data}` };
+    }
+    default: {
+      await ledger.update(record, { retiredAt: now, pendingDelete: undefined });
+      const data = intent.deleteData ? await deleteDataIfSoleWriter(rt, ledger, record) : 'its data stays';
+      return { done: true, said: record.importId ? `import ${record.importId} had ended ${record.state}; ${data}` : 'nothing was imported' };
+    }
+  }
+}
+
+/**
+ * Deletes the destination log group only if no import outside this record (in any status:
+ * cancelled and failed ones wrote data too) and no other live record writes or wrote to it.
+ */
+async function deleteDataIfSoleWriter(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<string> {
+  if (!record.importId || !record.destinationArn) return 'nothing was imported';
+  const logGroup = logGroupNameOf(record.destinationArn);
+  const others = (await listImports(rt, record, { importSourceArn: record.sourceArn })).filter((i) => i.importId !== record.importId);
+  if (others.length > 0) {
+    return `log group ${logGroup} stays: other imports wrote to it too (${others.map((i) => `${i.importId} ${i.importStatus}`).join(', ')})`;
+  }
+  const sharers = (await ledger.allRecords()).filter((r) => r.sk !== record.sk && r.sourceArn === record.sourceArn && !r.retiredAt && r.state !== 'WITHDRAWN');
+  if (sharers.length > 0) {
+    return `log group ${logGroup} stays: ${sharers.map((r) => r.logicalResourceId).join(', ')} of this stack import the same store into it`;
+  }
+  await deleteLogGroup(rt, record, logGroup);
+  return `log group ${logGroup} is deleted (RemovalPolicy.DESTROY)`;
+}
+
+async function stopExecution(rt: Runtime, record: OwnerRecord): Promise<void> {
+  if (!record.executionArn) return;
+  try {
+    await withRetries(rt, { subject: subjectOf(record), call: 'StopExecution' }, () =>
+      rt.sfn.send(new StopExecutionCommand({ executionArn: record.executionArn, cause: 'CloudFormation deleted the import resource' })));
+  } catch (error) {
+    // An execution that has ended already cannot be stopped, and needs not be.
+    if (classifyError(error) !== 'not-found' && !/ExecutionDoesNotExist|already|not running/i.test(String(error))) throw error;
+  }
+}

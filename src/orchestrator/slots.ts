@@ -1,0 +1,58 @@
+/**
+ * The account's import slots (at most 3 imports run at once), leased through the ledger so that
+ * the stack's executions never race each other into a refused CreateImportTask. Imports this
+ * ledger does not know of (other stacks, the console) take slots too: they are counted, not leased.
+ */
+import { activeImportIds } from './imports';
+import { Runtime } from './runtime';
+import { MAX_ACTIVE_IMPORTS } from './contract';
+import { Ledger } from '../ledger/ledger';
+import { isLive, OwnerRecord, SlotHolder } from '../ledger/record';
+
+/** Lease writes lost to another execution before giving up for this poll. */
+const LEASE_RACES = 5;
+
+export type SlotOutcome = 'ACQUIRED' | 'BUSY';
+
+export async function acquireSlot(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<SlotOutcome> {
+  for (let race = 0; race < LEASE_RACES; race++) {
+    const slots = await ledger.slots();
+    if (slots.holders[record.sk]) return 'ACQUIRED';
+    const holders = await withoutStaleHolders(ledger, slots.holders);
+    const leased = new Set(Object.values(holders).map((h) => h.importId).filter((id) => id));
+    const foreign = (await activeImportIds(rt, record)).filter((id) => !leased.has(id));
+    if (Object.keys(holders).length + foreign.length >= MAX_ACTIVE_IMPORTS) return 'BUSY';
+    if (await ledger.writeSlots(slots, { ...holders, [record.sk]: { pk: record.pk, since: rt.now() } })) return 'ACQUIRED';
+  }
+  return 'BUSY';
+}
+
+/** Gives the record's slot back (idempotent). */
+export async function releaseSlot(ledger: Ledger, record: Pick<OwnerRecord, 'sk'>): Promise<void> {
+  for (let race = 0; race < LEASE_RACES; race++) {
+    const slots = await ledger.slots();
+    if (!slots.holders[record.sk]) return;
+    const { [record.sk]: _released, ...rest } = slots.holders;
+    if (await ledger.writeSlots(slots, rest)) return;
+  }
+}
+
+/** Notes the import ID on the lease, so that the import is not also counted as a foreign one. */
+export async function noteImportOnSlot(ledger: Ledger, record: Pick<OwnerRecord, 'sk'>, importId: string): Promise<void> {
+  for (let race = 0; race < LEASE_RACES; race++) {
+    const slots = await ledger.slots();
+    const holder = slots.holders[record.sk];
+    if (!holder) return;
+    if (await ledger.writeSlots(slots, { ...slots.holders, [record.sk]: { ...holder, importId } })) return;
+  }
+}
+
+/** A lease whose record has ended (or was lost with a stopped execution) is free again. */
+async function withoutStaleHolders(ledger: Ledger, holders: Record<string, SlotHolder>): Promise<Record<string, SlotHolder>> {
+  const kept: Record<string, SlotHolder> = {};
+  for (const [sk, holder] of Object.entries(holders)) {
+    const owner = await ledger.get({ pk: holder.pk, sk });
+    if (owner && isLive(owner)) kept[sk] = holder;
+  }
+  return kept;
+}

@@ -1,0 +1,265 @@
+/**
+ * The steps of the orchestrator state machine. Each reads the owner record, makes one decision,
+ * records it with a conditional write, and tells the state machine where to go next. A step run
+ * twice (a retried Lambda invocation) finds the record moved on and says so: nothing is done twice.
+ */
+import { CreateImportTaskCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { activeImportIds, describeImport, failureMessages, listImports, logGroupNameOf, sendCreateImport, subjectOf } from './imports';
+import { answer, answerDue } from './responses';
+import { retire } from './retire';
+import { Runtime } from './runtime';
+import { acquireSlot, noteImportOnSlot, releaseSlot } from './slots';
+import { MAX_ACTIVE_IMPORTS } from './contract';
+import { Ledger, RecordKey } from '../ledger/ledger';
+import { OwnerRecord, sameWindow } from '../ledger/record';
+import { classifyError, describeFailure, errorMessage, errorName, withRetries } from '../shared/aws-errors';
+
+/** What the state machine passes to every step. */
+export interface StepInput {
+  readonly step: StepName;
+  readonly table: string;
+  readonly key: RecordKey;
+  /** Present for `recordFailure`: what the Catch caught. */
+  readonly error?: { readonly Error?: string; readonly Cause?: string };
+}
+
+export type StepName = 'acquireSlot' | 'createImport' | 'settle' | 'watch' | 'finish' | 'recordFailure';
+
+/** Where the state machine goes next (see definition.ts). */
+export type Outcome = 'ACQUIRED' | 'BUSY' | 'STARTED' | 'UNCERTAIN' | 'NOT_CREATED' | 'RETRY_SOON' | 'RETRY_LATER' | 'IN_PROGRESS' | 'ENDED';
+
+export interface StepOutput {
+  readonly outcome: Outcome;
+}
+
+/** What `finish` hands to the notification states. */
+export interface FinishOutput extends StepOutput {
+  readonly notify: boolean;
+  readonly detailType?: string;
+  readonly detail?: Record<string, unknown>;
+}
+
+/** CreateImportTask answered an IAM error this many times: the role is not just propagating. */
+const PERMISSION_ATTEMPTS = 5;
+
+export async function runStep(rt: Runtime, input: StepInput): Promise<StepOutput | FinishOutput> {
+  const ledger = new Ledger(rt.dynamodb, input.table);
+  const record = await ledger.get(input.key);
+  if (!record) throw new Error(`no owner record ${input.key.sk} in ${input.table}`);
+  switch (input.step) {
+    case 'acquireSlot': return stepAcquireSlot(rt, ledger, record);
+    case 'createImport': return stepCreateImport(rt, ledger, record);
+    case 'settle': return stepSettle(rt, ledger, record);
+    case 'watch': return stepWatch(rt, ledger, record);
+    case 'finish': return stepFinish(rt, ledger, record);
+    case 'recordFailure': return stepRecordFailure(rt, ledger, record, input.error);
+    default: throw new Error(`unknown step ${JSON.stringify(input.step)}`);
+  }
+}
+
+/** Where a record that is not in the state a step expects goes (a retried step, or a resumed one). */
+function resume(record: OwnerRecord): StepOutput {
+  switch (record.state) {
+    case 'SCHEDULED': return { outcome: 'NOT_CREATED' };
+    case 'CREATING':
+    case 'UNCERTAIN': return { outcome: 'UNCERTAIN' };
+    case 'STARTED': return { outcome: 'STARTED' };
+    default: return { outcome: 'ENDED' };
+  }
+}
+
+async function stepAcquireSlot(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<StepOutput> {
+  if (record.state !== 'SCHEDULED') return resume(record);
+  await answerDue(rt, ledger, record);
+  return { outcome: await acquireSlot(rt, ledger, record) };
+}
+
+async function stepCreateImport(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<StepOutput> {
+  if (record.state === 'CREATING') {
+    // A retried invocation: the first may have sent CreateImportTask. Never send it blindly again.
+    await ledger.update(record, { state: 'UNCERTAIN' }, ['CREATING']);
+    return { outcome: 'UNCERTAIN' };
+  }
+  if (record.state !== 'SCHEDULED') return resume(record);
+  const before = (await listImports(rt, record, { importSourceArn: record.sourceArn })).map((i) => i.importId!);
+  const claimed = await ledger.update(record,
+    { state: 'CREATING', preCreateImportIds: before, createSentAt: rt.now(), createAttempts: record.createAttempts + 1 }, ['SCHEDULED']);
+  if (!claimed) return resume((await ledger.get(record))!);
+
+  let created: CreateImportTaskCommandOutput;
+  try {
+    created = await sendCreateImport(rt, claimed);
+  } catch (error) {
+    return afterCreateError(rt, ledger, claimed, error);
+  }
+  await started(rt, ledger, claimed, created.importId!, created.importDestinationArn ?? '', created.creationTime ?? rt.now());
+  return finishDeferredDelete(rt, ledger, record, { outcome: 'STARTED' });
+}
+
+/** The service answered with an error: nothing was created. Anything else (5xx, a timeout, a dropped connection) may have created it. */
+function answeredWithError(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
+async function afterCreateError(rt: Runtime, ledger: Ledger, record: OwnerRecord, error: unknown): Promise<StepOutput> {
+  rt.log(`${subjectOf(record)}: CreateImportTask answered ${errorName(error)} (${errorMessage(error)})`);
+  if (!answeredWithError(error)) {
+    await ledger.update(record, { state: 'UNCERTAIN' }, ['CREATING']);
+    return finishDeferredDelete(rt, ledger, record, { outcome: 'UNCERTAIN' });
+  }
+  const kind = classifyError(error);
+  const slotsFull = kind !== 'invalid' && kind !== 'not-found' && (await activeImportIds(rt, record)).length >= MAX_ACTIVE_IMPORTS;
+  if (kind === 'transient' || slotsFull) {
+    // Throttled, or the account's slots were taken by imports outside this stack: queue again.
+    await ledger.update(record, { state: 'SCHEDULED' }, ['CREATING']);
+    await releaseSlot(ledger, record);
+    return finishDeferredDelete(rt, ledger, record, { outcome: 'RETRY_LATER' });
+  }
+  if (kind === 'permissions' && record.createAttempts < PERMISSION_ATTEMPTS) {
+    // New roles and policies take a while to work everywhere.
+    await ledger.update(record, { state: 'SCHEDULED' }, ['CREATING']);
+    return finishDeferredDelete(rt, ledger, record, { outcome: 'RETRY_SOON' });
+  }
+  const failure = describeFailure(error, { subject: subjectOf(record), call: 'CreateImportTask', roleArn: record.roleArn, sourceArn: record.sourceArn });
+  await ledger.update(record, { state: 'FAILED', errorMessage: failure.message }, ['CREATING']);
+  return finishDeferredDelete(rt, ledger, record, { outcome: 'ENDED' });
+}
+
+async function started(rt: Runtime, ledger: Ledger, record: OwnerRecord, importId: string, destinationArn: string, creationTime: number): Promise<void> {
+  const actual = logGroupNameOf(destinationArn);
+  const mismatch = actual && actual !== record.expectedLogGroupName ? actual : undefined;
+  if (mismatch) {
+    rt.log(`${subjectOf(record)}: import ${importId} writes to ${actual}, not ${record.expectedLogGroupName} as the API reference says: ` +
+      'the construct\'s destinationLogGroup attributes name the wrong log group (recorded in the ledger)');
+  }
+  await ledger.update(record, {
+    state: 'STARTED', importId, destinationArn, importCreationTime: creationTime, importStatus: 'IN_PROGRESS', bytesImported: 0, destinationMismatch: mismatch,
+  }, ['CREATING', 'UNCERTAIN']);
+  await noteImportOnSlot(ledger, record, importId);
+  rt.log(`${subjectOf(record)}: import ${importId} started into ${destinationArn}`);
+}
+
+/**
+ * CreateImportTask's outcome was not known. Adopt only an import that was not there before the
+ * call, imports exactly this source and window, and no other record owns; after the settle period,
+ * none means it was not created.
+ */
+async function stepSettle(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<StepOutput> {
+  if (record.state !== 'UNCERTAIN') return resume(record);
+  const before = new Set(record.preCreateImportIds ?? []);
+  const ownedElsewhere = new Set((await ledger.allRecords()).filter((r) => r.sk !== record.sk && r.importId).map((r) => r.importId!));
+  const candidates = (await listImports(rt, record, { importSourceArn: record.sourceArn })).filter((i) =>
+    !before.has(i.importId!) && !ownedElsewhere.has(i.importId!) && i.importSourceArn === record.sourceArn && sameWindow(record.window, i.importFilter));
+  if (candidates.length === 1) {
+    const [found] = candidates;
+    rt.log(`${subjectOf(record)}: CreateImportTask's answer was lost; adopting import ${found.importId}, the one new import of this source and window`);
+    await started(rt, ledger, record, found.importId!, found.importDestinationArn ?? '', found.creationTime ?? rt.now());
+    return finishDeferredDelete(rt, ledger, record, { outcome: 'STARTED' });
+  }
+  if (candidates.length > 1) {
+    const ids = candidates.map((i) => i.importId).join(', ');
+    await ledger.update(record, {
+      state: 'FAILED',
+      errorMessage: `CreateImportTask's answer was lost and ${candidates.length} new imports of this source and window appeared: ${ids}. ` +
+        'Not knowing which is this resource\'s, none is adopted; cancel the ones you do not want (`aws logs cancel-import-task --import-id <id>`).',
+    }, ['UNCERTAIN']);
+    return finishDeferredDelete(rt, ledger, record, { outcome: 'ENDED' });
+  }
+  if (rt.now() - (record.createSentAt ?? 0) < rt.settleMs) return { outcome: 'UNCERTAIN' };
+  rt.log(`${subjectOf(record)}: no import appeared within ${Math.round(rt.settleMs / 1000)} s of the lost CreateImportTask: it was not created; trying again`);
+  await ledger.update(record, { state: 'SCHEDULED' }, ['UNCERTAIN']);
+  return finishDeferredDelete(rt, ledger, record, { outcome: 'NOT_CREATED' });
+}
+
+/** A Delete that came while CreateImportTask's outcome was unknown is carried out now that it is known. */
+async function finishDeferredDelete(rt: Runtime, ledger: Ledger, key: RecordKey, next: StepOutput): Promise<StepOutput> {
+  const record = (await ledger.get(key))!;
+  if (!record.pendingDelete || record.state === 'CREATING' || record.state === 'UNCERTAIN') return next;
+  const outcome = await retire(rt, ledger, record, record.pendingDelete);
+  const request = Object.values(record.pendingResponses ?? {}).find((p) => p.requestType === 'Delete');
+  if (request && outcome.done) {
+    await answer(rt, request, { status: 'SUCCESS', reason: outcome.said });
+    await ledger.removePendingResponse(record, request.requestId);
+  }
+  return resume((await ledger.get(key))!);
+}
+
+async function stepWatch(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<StepOutput> {
+  if (record.state !== 'STARTED') return resume(record);
+  const current = await describeImport(rt, record, record.importId!);
+  if (!current) {
+    // Just created imports may take a moment to be listed.
+    if (rt.now() - (record.importCreationTime ?? 0) < rt.settleMs) return { outcome: 'IN_PROGRESS' };
+    await ledger.update(record, { state: 'FAILED', errorMessage: `import ${record.importId} is not listed by DescribeImportTasks any more` }, ['STARTED']);
+    return { outcome: 'ENDED' };
+  }
+  const progress = { importStatus: current.importStatus, bytesImported: current.importStatistics?.bytesImported ?? 0 };
+  switch (current.importStatus) {
+    case 'COMPLETED':
+      await ledger.update(record, { ...progress, state: 'COMPLETED' }, ['STARTED']);
+      return { outcome: 'ENDED' };
+    case 'FAILED':
+    case 'CANCELLED':
+      await ledger.update(record, { ...progress, state: current.importStatus, errorMessage: await failureMessages(rt, record, current) }, ['STARTED']);
+      return { outcome: 'ENDED' };
+    default: {
+      const updated = await ledger.update(record, progress, ['STARTED']);
+      if (updated) await answerDue(rt, ledger, updated);
+      return { outcome: 'IN_PROGRESS' };
+    }
+  }
+}
+
+/** The record has ended: free its slot, answer who waits, and say what happened. */
+async function stepFinish(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<FinishOutput> {
+  await releaseSlot(ledger, record);
+  await answerDue(rt, ledger, record);
+  if (record.state === 'WITHDRAWN') return { outcome: 'ENDED', notify: false };
+  const detail = {
+    logicalResourceId: record.logicalResourceId,
+    stackId: record.stackId,
+    recordId: record.sk,
+    eventDataStoreArn: record.sourceArn,
+    window: record.window,
+    importId: record.importId ?? null,
+    status: record.state,
+    bytesImported: record.bytesImported ?? 0,
+    destinationLogGroupName: record.destinationArn ? logGroupNameOf(record.destinationArn) : record.expectedLogGroupName,
+    destinationMismatch: record.destinationMismatch ?? null,
+    errorMessage: record.errorMessage ?? null,
+  };
+  const verdict = record.state === 'COMPLETED' ? 'completed' : record.state === 'CANCELLED' ? 'was cancelled' : 'failed';
+  const message = `The import of ${record.sourceArn} (${record.logicalResourceId}) ${verdict}` +
+    `${record.importId ? ` as ${record.importId}` : ''}, ${record.bytesImported ?? 0} bytes into ${detail.destinationLogGroupName}.` +
+    `${record.errorMessage ? ` ${record.errorMessage}` : ''}${record.destinationMismatch ? ` Note: it wrote to ${record.destinationMismatch}, not ${record.expectedLogGroupName}.` : ''}`;
+  if (record.notificationTopicArn) await tellTopic(rt, record, `CloudTrail Lake import ${verdict}: ${record.logicalResourceId}`, message);
+  return {
+    outcome: 'ENDED',
+    notify: true,
+    detailType: `Event Data Store Import ${record.state === 'COMPLETED' ? 'Completed' : record.state === 'CANCELLED' ? 'Cancelled' : 'Failed'}`,
+    detail: { ...detail, message },
+  };
+}
+
+/** A topic that cannot be told must not fail an import that has ended: it is logged. */
+async function tellTopic(rt: Runtime, record: OwnerRecord, subject: string, message: string): Promise<void> {
+  try {
+    await withRetries(rt, { subject: subjectOf(record), call: 'Publish' }, () =>
+      rt.sns.send(new PublishCommand({ TopicArn: record.notificationTopicArn, Subject: subject.slice(0, 99), Message: message })));
+  } catch (error) {
+    rt.log(`${subjectOf(record)}: could not tell ${record.notificationTopicArn}: ${errorMessage(error)}`);
+  }
+}
+
+/** The state machine caught an error it could not get past: say so in the record, free the slot, answer who waits. */
+async function stepRecordFailure(rt: Runtime, ledger: Ledger, record: OwnerRecord, caught: StepInput['error']): Promise<StepOutput> {
+  const cause = caught?.Cause ? `: ${caught.Cause}` : '';
+  const running = record.state === 'STARTED' ? ` Import ${record.importId} may still be running: check \`npx cdk-eventdatastore-import status\`.` : '';
+  await ledger.update(record, { state: 'FAILED', errorMessage: `the orchestrator stopped on ${caught?.Error ?? 'an error'}${cause}.${running}` }, ['SCHEDULED', 'CREATING', 'UNCERTAIN', 'STARTED']);
+  await releaseSlot(ledger, record);
+  await answerDue(rt, ledger, (await ledger.get(record))!);
+  return { outcome: 'ENDED' };
+}
+

@@ -38,7 +38,7 @@ export function attributesOf(record: OwnerRecord): ImportAttributes {
   return {
     ...base,
     ImportId: record.importId,
-    CreationTime: record.importCreationTime ? new Date(record.importCreationTime).toISOString() : '',
+    CreationTime: record.importCreationTime !== undefined ? new Date(record.importCreationTime).toISOString() : '',
     BytesImported: String(record.bytesImported ?? 0),
   };
 }

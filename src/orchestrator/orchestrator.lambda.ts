@@ -50,11 +50,13 @@ export async function handler(event: CloudFormationRequest | StepInput): Promise
 /** PUT to the pre-signed S3 URL CloudFormation waits on (what cfn-response does). */
 function putResponse(url: string, body: string): Promise<void> {
   const target = new URL(url);
+  // CloudFormation's URLs are https; tests answer on loopback http.
   const transport: typeof https = target.protocol === 'http:' ? require('node:http') : https;
   return new Promise((resolve, reject) => {
     const request = transport.request(target, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } }, (response) => {
       response.resume();
-      response.on('end', () => (response.statusCode && response.statusCode < 300 ? resolve() : reject(new Error(`the response URL answered HTTP ${response.statusCode}`))));
+      const failed = Object.assign(new Error(`the response URL answered HTTP ${response.statusCode}`), { $metadata: { httpStatusCode: response.statusCode } });
+      response.on('end', () => (response.statusCode && response.statusCode < 300 ? resolve() : reject(failed)));
     });
     request.on('error', reject);
     request.end(body);

@@ -76,11 +76,17 @@ async function createOrReplace(rt: Runtime, event: CloudFormationRequest, reply:
   };
   const isNew = await ledger.create(fresh);
   const record = isNew ? fresh : (await ledger.get(fresh))!;
-  if (isNew) await checkSourceAtCreate(rt, ledger, record);
-  if (record.state === 'WITHDRAWN' || record.state === 'FAILED') {
-    return answer(rt, reply, { status: 'FAILED', reason: `${event.LogicalResourceId}: ${record.errorMessage}` });
+  try {
+    if (isNew) await checkSourceAtCreate(rt, ledger, record);
+    if (record.state === 'WITHDRAWN' || record.state === 'FAILED') {
+      throw new ImportFailure(`${event.LogicalResourceId}: ${record.errorMessage}`);
+    }
+    await startExecution(rt, ledger, record, request);
+  } catch (error) {
+    // Once the record exists, a failure answers with ITS ID: CloudFormation then deletes it (and
+    // whatever it may have started), rather than rolling back onto the previous import.
+    return answer(rt, reply, { status: 'FAILED', reason: error instanceof ImportFailure ? error.message : `${event.LogicalResourceId}: ${errorMessage(error)}` });
   }
-  await startExecution(rt, ledger, record, request);
   if (!request.waitForCompletion) {
     // The milestone of a resource that does not wait: the import is durably scheduled.
     await answer(rt, reply, { status: 'SUCCESS', data: attributesOf(record) });

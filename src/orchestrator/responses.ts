@@ -5,6 +5,7 @@
 import { Runtime } from './runtime';
 import { Ledger } from '../ledger/ledger';
 import { OwnerRecord, PendingResponse } from '../ledger/record';
+import { withRetries } from '../shared/aws-errors';
 import { destinationLogGroupName, eventDataStoreIdOf, ImportAttributes } from './contract';
 
 /** CloudFormation shows at most this much of a reason; keep the end, which says what to do. */
@@ -28,7 +29,8 @@ export async function answer(rt: Runtime, request: Omit<PendingResponse, 'deadli
     Data: reply.data,
   });
   rt.log(`${request.logicalResourceId}: answering ${request.requestType} ${request.requestId} with ${reply.status}${reason ? `: ${reason}` : ''}`);
-  await rt.putResponse(request.responseUrl, body);
+  // A lost answer leaves CloudFormation waiting for the resource's whole service timeout: retry.
+  await withRetries(rt, { subject: request.logicalResourceId, call: 'the CloudFormation response' }, () => rt.putResponse(request.responseUrl, body));
 }
 
 /** The resource's attributes: the import's own only once it is known. */

@@ -3,11 +3,13 @@
  * the stack's executions never race each other into a refused CreateImportTask. Imports this
  * ledger does not know of (other stacks, the console) take slots too: they are counted, not leased.
  */
-import { activeImportIds } from './imports';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { activeImportIds, subjectOf } from './imports';
 import { Runtime } from './runtime';
 import { MAX_ACTIVE_IMPORTS } from './contract';
 import { Ledger } from '../ledger/ledger';
 import { isLive, OwnerRecord, SlotHolder } from '../ledger/record';
+import { withRetries } from '../shared/aws-errors';
 
 /** Lease writes lost to another execution before giving up for this poll. */
 const LEASE_RACES = 5;
@@ -18,7 +20,7 @@ export async function acquireSlot(rt: Runtime, ledger: Ledger, record: OwnerReco
   for (let race = 0; race < LEASE_RACES; race++) {
     const slots = await ledger.slots();
     if (slots.holders[record.sk]) return 'ACQUIRED';
-    const holders = await withoutStaleHolders(ledger, slots.holders);
+    const holders = await withoutStaleHolders(rt, ledger, slots.holders);
     const leased = new Set(Object.values(holders).map((h) => h.importId).filter((id) => id));
     const foreign = (await activeImportIds(rt, record)).filter((id) => !leased.has(id));
     if (Object.keys(holders).length + foreign.length >= MAX_ACTIVE_IMPORTS) return 'BUSY';
@@ -47,12 +49,28 @@ export async function noteImportOnSlot(ledger: Ledger, record: Pick<OwnerRecord,
   }
 }
 
-/** A lease whose record has ended (or was lost with a stopped execution) is free again. */
-async function withoutStaleHolders(ledger: Ledger, holders: Record<string, SlotHolder>): Promise<Record<string, SlotHolder>> {
+/**
+ * A lease whose record has ended, or whose execution no longer runs (stopped by a person, to pause
+ * it), is free again. A running import of such a record still counts: as a foreign one.
+ */
+async function withoutStaleHolders(rt: Runtime, ledger: Ledger, holders: Record<string, SlotHolder>): Promise<Record<string, SlotHolder>> {
   const kept: Record<string, SlotHolder> = {};
   for (const [sk, holder] of Object.entries(holders)) {
     const owner = await ledger.get({ pk: holder.pk, sk });
-    if (owner && isLive(owner)) kept[sk] = holder;
+    if (owner && isLive(owner) && await executionRuns(rt, owner)) kept[sk] = holder;
   }
   return kept;
+}
+
+async function executionRuns(rt: Runtime, record: OwnerRecord): Promise<boolean> {
+  if (!record.executionArn) return true; // being started right now
+  try {
+    const execution = await withRetries(rt, { subject: subjectOf(record), call: 'DescribeExecution' }, () =>
+      rt.sfn.send(new DescribeExecutionCommand({ executionArn: record.executionArn })));
+    return execution.status === 'RUNNING';
+  } catch (error) {
+    // Could not tell: keep the lease (a slot held too long is safer than an import too many).
+    rt.log(`${subjectOf(record)}: could not describe ${record.executionArn}: ${(error as Error).message}`);
+    return true;
+  }
 }

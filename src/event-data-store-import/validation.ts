@@ -1,8 +1,8 @@
 import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MAX_ACTIVE_IMPORTS } from '../orchestrator/contract';
 import { BoundImportSource } from './import-source';
 import { ImportTimeRange, RenderedTimeRange } from './import-time-range';
+import { MAX_ACTIVE_IMPORTS } from '../orchestrator/contract';
 
 /**
  * Synth-time checks of an import's input. Each error names the prop, the bad value and what is

@@ -2,6 +2,7 @@
  * The stack's one deploy-time function: the custom resources' ServiceToken (CloudFormation's
  * requests) and every step of the orchestrator state machine.
  */
+import * as http from 'node:http';
 import * as https from 'node:https';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -51,7 +52,7 @@ export async function handler(event: CloudFormationRequest | StepInput): Promise
 function putResponse(url: string, body: string): Promise<void> {
   const target = new URL(url);
   // CloudFormation's URLs are https; tests answer on loopback http.
-  const transport: typeof https = target.protocol === 'http:' ? require('node:http') : https;
+  const transport = target.protocol === 'http:' ? http : https;
   return new Promise((resolve, reject) => {
     const request = transport.request(target, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } }, (response) => {
       response.resume();

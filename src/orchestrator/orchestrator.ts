@@ -134,7 +134,8 @@ export class Orchestrator extends Construct {
     super(scope, id);
     this.options = resolveOptions(options);
     this.createdBy = createdBy;
-    const { vpc, vpcSubnets, logRetention, logEncryptionKey, reservedConcurrentExecutions, environmentEncryption, ledgerEncryptionKey } = this.options;
+    const { vpc, vpcSubnets, logRetention, logEncryptionKey, reservedConcurrentExecutions, environmentEncryption } = this.options;
+    const { ledgerEncryptionKey } = this.options;
     if (logEncryptionKey) allowCloudWatchLogsToUseKey(logEncryptionKey);
     const logGroupProps: logs.LogGroupProps = { retention: logRetention, encryptionKey: logEncryptionKey };
     const securityGroups = vpc && !this.options.securityGroups ? [functionSecurityGroup(this, vpc)] : this.options.securityGroups;
@@ -254,7 +255,7 @@ export class Orchestrator extends Construct {
    * role. It trusts only cloudtrail.amazonaws.com and is allowed exactly that store, its log group
    * and its key.
    */
-  public importRoleFor(source: { eventDataStoreArn: string; keyPermissions?: KeyPermissions; destinationLogGroupArns: string[] }): ImportRole {
+  public importRoleFor(source: ImportRoleSource): ImportRole {
     const key = JSON.stringify(Stack.of(this).resolve(source.eventDataStoreArn));
     let role = this.importRoles.get(key);
     if (!role) {
@@ -339,12 +340,19 @@ export class Orchestrator extends Construct {
   }
 }
 
+/** What an import role is allowed: one store, its log group under both spellings, its key. @internal */
+export interface ImportRoleSource {
+  readonly eventDataStoreArn: string;
+  readonly keyPermissions?: KeyPermissions;
+  readonly destinationLogGroupArns: string[];
+}
+
 /** An event data store's import role, with one managed policy listing exactly that store. @internal */
 export class ImportRole extends Construct {
   public readonly role: iam.Role;
   public readonly policy: iam.ManagedPolicy;
 
-  constructor(scope: Construct, id: string, source: { eventDataStoreArn: string; keyPermissions?: KeyPermissions; destinationLogGroupArns: string[] }) {
+  constructor(scope: Construct, id: string, source: ImportRoleSource) {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),

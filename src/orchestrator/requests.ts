@@ -6,12 +6,12 @@
 import { DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetEventDataStoreCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { destinationLogGroupName, eventDataStoreIdOf } from './contract';
 import { subjectOf } from './imports';
+import { CloudFormationRequest, describesRecord, ImportRequest, isRecordId, parseProperties, recordIdOf, windowOf } from './request';
 import { answer, attributesOf, dueAnswer } from './responses';
 import { retire } from './retire';
 import { Runtime } from './runtime';
-import { destinationLogGroupName, eventDataStoreIdOf } from './contract';
-import { CloudFormationRequest, describesRecord, ImportRequest, isRecordId, parseProperties, recordIdOf, windowOf } from './request';
 import { Ledger } from '../ledger/ledger';
 import { LIVE_STATES, OwnerRecord, partitionKey, PendingResponse } from '../ledger/record';
 import { classifyError, errorMessage, ImportFailure, withRetries } from '../shared/aws-errors';

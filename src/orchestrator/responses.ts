@@ -2,11 +2,11 @@
  * Answering CloudFormation: once per request, at the moment its milestone is reached, from
  * whichever piece of deploy-time code reaches it (the request handler or a state machine step).
  */
+import { destinationLogGroupName, eventDataStoreIdOf, ImportAttributes } from './contract';
 import { Runtime } from './runtime';
 import { Ledger } from '../ledger/ledger';
 import { OwnerRecord, PendingResponse } from '../ledger/record';
 import { withRetries } from '../shared/aws-errors';
-import { destinationLogGroupName, eventDataStoreIdOf, ImportAttributes } from './contract';
 
 /** CloudFormation shows at most this much of a reason; keep the end, which says what to do. */
 const MAX_REASON = 3_500;

@@ -4,9 +4,9 @@
  * ledger does not know of (other stacks, the console) take slots too: they are counted, not leased.
  */
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { MAX_ACTIVE_IMPORTS } from './contract';
 import { activeImportIds, subjectOf } from './imports';
 import { Runtime } from './runtime';
-import { MAX_ACTIVE_IMPORTS } from './contract';
 import { Ledger } from '../ledger/ledger';
 import { isLive, OwnerRecord, SlotHolder } from '../ledger/record';
 import { withRetries } from '../shared/aws-errors';

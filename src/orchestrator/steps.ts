@@ -5,12 +5,12 @@
  */
 import { CreateImportTaskCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { MAX_ACTIVE_IMPORTS } from './contract';
 import { activeImportIds, describeImport, failureMessages, listImports, logGroupNameOf, sendCreateImport, subjectOf } from './imports';
 import { answer, answerDue } from './responses';
 import { retire } from './retire';
 import { Runtime } from './runtime';
 import { acquireSlot, noteImportOnSlot, releaseSlot } from './slots';
-import { MAX_ACTIVE_IMPORTS } from './contract';
 import { Ledger, RecordKey } from '../ledger/ledger';
 import { OwnerRecord, sameWindow } from '../ledger/record';
 import { classifyError, describeFailure, errorMessage, errorName, withRetries } from '../shared/aws-errors';
@@ -127,7 +127,7 @@ async function afterCreateError(rt: Runtime, ledger: Ledger, record: OwnerRecord
   return finishDeferredDelete(rt, ledger, record, { outcome: 'ENDED' });
 }
 
-async function started(rt: Runtime, ledger: Ledger, record: OwnerRecord, importId: string, destinationArn: string, creationTime: number): Promise<void> {
+async function started(rt: Runtime, ledger: Ledger, record: OwnerRecord, importId: string, destinationArn: string, creationTime: number) {
   const actual = logGroupNameOf(destinationArn);
   const mismatch = actual && actual !== record.expectedLogGroupName ? actual : undefined;
   if (mismatch) {
@@ -151,7 +151,8 @@ async function stepSettle(rt: Runtime, ledger: Ledger, record: OwnerRecord): Pro
   const before = new Set(record.preCreateImportIds ?? []);
   const ownedElsewhere = new Set((await ledger.allRecords()).filter((r) => r.sk !== record.sk && r.importId).map((r) => r.importId!));
   const candidates = (await listImports(rt, record, { importSourceArn: record.sourceArn })).filter((i) =>
-    !before.has(i.importId!) && !ownedElsewhere.has(i.importId!) && i.importSourceArn === record.sourceArn && sameWindow(record.window, i.importFilter));
+    !before.has(i.importId!) && !ownedElsewhere.has(i.importId!) &&
+    i.importSourceArn === record.sourceArn && sameWindow(record.window, i.importFilter));
   if (candidates.length === 1) {
     const [found] = candidates;
     rt.log(`${subjectOf(record)}: CreateImportTask's answer was lost; adopting import ${found.importId}, the one new import of this source and window`);

@@ -7,9 +7,9 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient, GetEventDataStoreCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, CreateImportTaskCommand, DescribeImportTasksCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { GetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { OwnerRecord } from '../../src/ledger/record';
@@ -167,9 +167,23 @@ describe('Create', () => {
 
 describe('CreateImportTask errors', () => {
   const record: OwnerRecord = {
-    pk: 'RESOURCE#s#Import', sk: 'import-1', stackId: 's', logicalResourceId: 'Import', requestId: 'r', sourceArn: STORE, roleArn: PROPS.ImportRoleArn,
-    requested: {}, window: {}, removalPolicy: 'retain', waitForCompletion: false, expectedLogGroupName: 'aws/cloudtrail/store-1',
-    state: 'SCHEDULED', cloudFormation: 'SUCCESS', createAttempts: 0, createdAt: 0, updatedAt: 0,
+    pk: 'RESOURCE#s#Import',
+    sk: 'import-1',
+    stackId: 's',
+    logicalResourceId: 'Import',
+    requestId: 'r',
+    sourceArn: STORE,
+    roleArn: PROPS.ImportRoleArn,
+    requested: {},
+    window: {},
+    removalPolicy: 'retain',
+    waitForCompletion: false,
+    expectedLogGroupName: 'aws/cloudtrail/store-1',
+    state: 'SCHEDULED',
+    cloudFormation: 'SUCCESS',
+    createAttempts: 0,
+    createdAt: 0,
+    updatedAt: 0,
   };
   const step = async (error: Error, attempts = 0) => {
     documents.on(GetCommand, { Key: { pk: record.pk, sk: record.sk } }).resolves({ Item: { ...record, createAttempts: attempts } });

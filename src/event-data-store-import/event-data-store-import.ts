@@ -87,6 +87,8 @@ export interface EventDataStoreImportProps {
 }
 
 const MAX_TIMEOUT = Duration.seconds(MAX_RESOURCE_SECONDS - REPORTING_MARGIN_SECONDS);
+/** Without waiting, the function answers within one invocation (at most 6 minutes, with its IAM retries). */
+const ANSWER_SECONDS = 600;
 
 /**
  * Imports a CloudTrail Lake event data store's events into CloudWatch Logs, once (the CloudWatch
@@ -198,7 +200,8 @@ export class EventDataStoreImport extends Construct {
       serviceToken: orchestrator.serviceToken,
       resourceType: RESOURCE_TYPE,
       properties,
-      serviceTimeout: Duration.seconds(this.waits ? Math.min(MAX_RESOURCE_SECONDS, timeout.toSeconds() + REPORTING_MARGIN_SECONDS) : REPORTING_MARGIN_SECONDS * 2),
+      // Waiting: a little longer than the orchestrator waits. Not waiting: one invocation of the function answers.
+      serviceTimeout: Duration.seconds(this.waits ? Math.min(MAX_RESOURCE_SECONDS, timeout.toSeconds() + REPORTING_MARGIN_SECONDS) : ANSWER_SECONDS),
     });
 
     // Permissions, ledger and state machine first, and (aws-cdk issue 9840) still there when CloudFormation deletes the resource.

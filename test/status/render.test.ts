@@ -65,6 +65,12 @@ test('toJson: dates as ISO 8601, unknowns as null', () => {
       errorMessage: 'x',
       failedBatches: [{ batchId: 'b1', errorMessage: null }],
       stackResource: null,
+      recordId: null,
+      state: null,
+      queuePosition: null,
+      logicalResourceId: null,
+      retired: null,
+      destinationMismatch: null,
     },
     expect.objectContaining({ importId: null, creationTime: null, status: 'QUEUED' }),
   ]);

@@ -331,7 +331,8 @@ function detailLines(v: ImportView, color: boolean): Array<{ text: string; code?
   if (v.status === 'WITHDRAWN') {
     lines.push({ text: `withdrawn${record?.retiredAt !== undefined ? ` ${isoOf(record.retiredAt)}` : ''}: CloudFormation deleted the resource before its import was created; nothing was imported`, code: SGR.grey });
   } else if (record?.retiredAt !== undefined) {
-    const kept = record.removalPolicy === 'retain' ? 'RemovalPolicy.RETAIN: the import goes on and its data stays' : 'RemovalPolicy.DESTROY';
+    const goesOn = v.status === 'IN_PROGRESS' ? 'the import goes on and its data stays' : 'its data stays';
+    const kept = record.removalPolicy === 'retain' ? `RemovalPolicy.RETAIN: ${goesOn}` : 'RemovalPolicy.DESTROY';
     lines.push({ text: `retired ${isoOf(record.retiredAt)}: CloudFormation deleted the resource (${kept})`, code: SGR.grey });
   }
   // A record's message is an error when the import failed; otherwise (cancelled on delete...) it says what happened.

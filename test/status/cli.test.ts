@@ -2,7 +2,7 @@
  * The status command end to end in-process: `main()` builds its own SDK clients, which find the
  * stand-ins through AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_CLOUDFORMATION like they would find AWS.
  */
-import { ANSI, FakeStream, Fixture, REGION, STORE_A, STORE_B, stripAnsi } from './helpers';
+import { ANSI, FakeStream, Fixture, NO_RECORD, REGION, STORE_A, STORE_B, stripAnsi } from './helpers';
 import { ownerRecord, stackResources } from './ledger-fixture';
 import { CliIo, explain, main } from '../../src/status/cli';
 import { ImportStatusJson } from '../../src/status/render';
@@ -96,13 +96,7 @@ describe('one-shot output', () => {
       errorMessage: 'The role cannot read the store',
       failedBatches: [{ batchId: 'batch-0001', errorMessage: 'The role cannot read the store' }],
       stackResource: null,
-      // Without --stack or --ledger, no ledger is read.
-      recordId: null,
-      state: null,
-      queuePosition: null,
-      logicalResourceId: null,
-      retired: null,
-      destinationMismatch: null,
+      ...NO_RECORD, // without --stack or --ledger, no ledger is read
     });
     expect(out[2]).toMatchObject({ status: 'COMPLETED', bytesImported: 4 * 1024 * 1024, elapsedSeconds: 3600, errorMessage: null, failedBatches: [] });
     expect(out[0]).toMatchObject({ status: 'IN_PROGRESS', batches: { total: 4, completed: 1, inProgress: 3 } });

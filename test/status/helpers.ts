@@ -13,6 +13,16 @@ export const ACCOUNT = '123456789012';
 export const STORE_A = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa`;
 export const STORE_B = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb`;
 
+/** The `--json` keys of the owner record, for an import not read from a ledger. */
+export const NO_RECORD = {
+  recordId: null,
+  state: null,
+  queuePosition: null,
+  logicalResourceId: null,
+  retired: null,
+  destinationMismatch: null,
+} as const;
+
 /** Every CSI / OSC / single-character escape sequence. */
 // eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b(\[[0-9;?]*[ -/]*[@-~]|\][^\u0007]*\u0007|[78=>])/g;

@@ -86,6 +86,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock-jest@^4',
     'aws-cdk@^2.1100.0',
     'esbuild',
+    // A real DynamoDB implementation for the tests (the ledger, the status command).
+    'dynalite@^4',
   ],
 
   experimentalIntegRunner: true,

@@ -4,15 +4,21 @@
  * imports stand. See `README-section.md` next to this file for usage, exit codes and the
  * `--json` shape (`ImportStatusJson` in render.ts).
  *
- * Exit codes: 0 every shown import is fine (IN_PROGRESS, COMPLETED, CANCELLED or QUEUED: a
- * cancellation is somebody's decision, not a failure); 1 some shown import FAILED (or, with
- * `--stack`, is NOT_FOUND); 2 the status could not be shown (usage, credentials, region,
- * unknown stack or import ID, or any other error talking to AWS); 130 interrupted (Ctrl-C).
+ * With `--stack` or `--ledger` it reads the stack's ledger (the owner records, one per import
+ * request) and joins each record with its live import. Without them it lists what CloudWatch Logs
+ * lists, and reads no ledger: finding the ledgers of an account would mean reading every stack.
+ *
+ * Exit codes: 0 every shown import is fine (IN_PROGRESS, COMPLETED, CANCELLED, QUEUED, STARTING
+ * or WITHDRAWN: a cancellation is somebody's decision, not a failure); 1 some shown import FAILED,
+ * is NOT_FOUND, or wrote to another log group than the construct's attributes say; 2 the status
+ * could not be shown (usage, credentials, region, unknown stack, ledger table or import ID, or any
+ * other error talking to AWS); 130 interrupted (Ctrl-C).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ImportCollector, ImportView, isFinished, Selection, StatusClients, StatusError } from './collect';
@@ -39,6 +45,8 @@ export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
 const EVENT_DATA_STORE_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):\d{12}:eventdatastore\/[-a-zA-Z0-9]+$/;
 const IMPORT_ID = /^[-a-zA-Z0-9]{1,256}$/;
+/** A DynamoDB table name. */
+const TABLE = /^[a-zA-Z0-9_.-]{3,255}$/;
 const NETWORK = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/;
 
 /** An output stream: `process.stdout`, or a fake one in tests. */
@@ -74,6 +82,7 @@ interface StatusOptions {
   readonly eventDataStore?: string;
   readonly importId?: string;
   readonly stack?: string;
+  readonly ledger?: string;
   readonly watch?: boolean;
   readonly interval: number;
   readonly json?: boolean;
@@ -99,9 +108,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   program.command('status')
     .description('Show where the imports of the account and region stand: status, bytes imported, batches, elapsed time and errors.')
     .addOption(new Option('--event-data-store <arn>', 'only the imports from this event data store (its region is used unless --region says otherwise)')
-      .conflicts(['importId', 'stack']))
-    .addOption(new Option('--import-id <id>', 'only this import').conflicts(['stack']))
-    .option('--stack <name>', 'only the imports declared in this CloudFormation stack (Custom::EventDataStoreImport resources)')
+      .conflicts(['importId', 'stack', 'ledger']))
+    .addOption(new Option('--import-id <id>', 'only this import').conflicts(['stack', 'ledger']))
+    .addOption(new Option('--stack <name>', 'the imports of this CloudFormation stack, read from its ledger (queued ones too) and joined with their live imports')
+      .conflicts(['ledger']))
+    .option('--ledger <table>', 'the imports of the ledger table with this name, as --stack reads them, without CloudFormation')
     .option('--watch', 'refresh in place until every shown import has finished, then exit')
     .addOption(new Option('--interval <seconds>', 'seconds between refreshes with --watch')
       .default(DEFAULT_INTERVAL_SECONDS)
@@ -113,9 +124,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addHelpText('after', [
       '',
       'Exit codes:',
-      '  0    every shown import is IN_PROGRESS, COMPLETED, CANCELLED or QUEUED',
-      '  1    some shown import FAILED (or, with --stack, is NOT_FOUND)',
-      '  2    the status could not be shown: usage, credentials, region, unknown stack or import ID, AWS errors',
+      '  0    every shown import is IN_PROGRESS, COMPLETED, CANCELLED, QUEUED, STARTING or WITHDRAWN',
+      '  1    some shown import FAILED, is NOT_FOUND, or wrote to another log group than its attributes say',
+      '  2    the status could not be shown: usage, credentials, region, unknown stack, ledger or import ID, AWS errors',
       '  130  interrupted',
     ].join('\n'))
     .action(async (options: StatusOptions) => {
@@ -166,6 +177,11 @@ async function runStatus(options: StatusOptions, io: CliIo): Promise<number> {
     selection = { kind: 'import', importId: options.importId };
   } else if (options.stack !== undefined) {
     selection = { kind: 'stack', stackName: options.stack };
+  } else if (options.ledger !== undefined) {
+    if (!TABLE.test(options.ledger)) {
+      return fail(`--ledger must be a DynamoDB table name (3 to 255 letters, digits, '_', '-', '.'), not "${options.ledger}".`);
+    }
+    selection = { kind: 'ledger', tableName: options.ledger };
   } else {
     selection = { kind: 'all' };
   }
@@ -192,6 +208,7 @@ async function runStatus(options: StatusOptions, io: CliIo): Promise<number> {
   } finally {
     clients.logs.destroy();
     clients.cloudFormation?.destroy();
+    clients.dynamodb?.destroy();
   }
 }
 
@@ -258,13 +275,14 @@ async function watchLoop(
   return exitCodeOf(views);
 }
 
-/** 1 when a shown import FAILED (or is NOT_FOUND); 0 otherwise. */
+/** 1 when a shown import FAILED, is NOT_FOUND or wrote to another log group than its attributes say; 0 otherwise. */
 export function exitCodeOf(views: readonly ImportView[]): number {
-  return views.some((v) => v.status === 'FAILED' || v.status === 'NOT_FOUND') ? EXIT_IMPORT_FAILED : EXIT_OK;
+  const failed = (v: ImportView) => v.status === 'FAILED' || v.status === 'NOT_FOUND' || v.record?.destinationMismatch !== undefined;
+  return views.some(failed) ? EXIT_IMPORT_FAILED : EXIT_OK;
 }
 
 /** One line that says what went wrong and what to do about it. */
-export function explain(e: unknown, options: { readonly profile?: string; readonly stack?: string } = {}): string {
+export function explain(e: unknown, options: { readonly profile?: string; readonly stack?: string; readonly ledger?: string } = {}): string {
   const name = errorName(e);
   const message = oneLine(errorMessage(e));
   const profile = options.profile ? ` (profile ${options.profile})` : '';
@@ -280,8 +298,12 @@ export function explain(e: unknown, options: { readonly profile?: string; readon
     return `AWS rejected the credentials${profile} (${name}: ${message}). Refresh them, e.g. \`aws sso login\`.`;
   }
   if (classifyError(e) === 'permissions') {
-    const calls = `logs:DescribeImportTasks and logs:DescribeImportTaskBatches${options.stack !== undefined ? ' and cloudformation:ListStackResources' : ''}`;
-    return `Access denied (${name}: ${message}). The status command needs ${calls}.`;
+    const calls = ['logs:DescribeImportTasks', 'logs:DescribeImportTaskBatches'];
+    if (options.stack !== undefined) calls.push('cloudformation:ListStackResources');
+    if (options.stack !== undefined || options.ledger !== undefined) {
+      calls.push('dynamodb:Scan on the ledger table (and kms:Decrypt on its key, when it has a customer managed one)');
+    }
+    return `Access denied (${name}: ${message}). The status command needs ${calls.slice(0, -1).join(', ')} and ${calls[calls.length - 1]}.`;
   }
   const code = (e as { code?: string }).code ?? '';
   if (NETWORK.test(`${code} ${name} ${message}`)) {
@@ -312,7 +334,7 @@ function defaultClients(options: ClientOptions): StatusClients {
   const config: { region?: string; profile?: string } = {};
   if (options.region !== undefined) config.region = options.region;
   if (options.profile !== undefined) config.profile = options.profile;
-  return { logs: new CloudWatchLogsClient(config), cloudFormation: new CloudFormationClient(config) };
+  return { logs: new CloudWatchLogsClient(config), cloudFormation: new CloudFormationClient(config), dynamodb: new DynamoDBClient(config) };
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * Gathers what the status command shows: one `ImportView` per import, from the CloudWatch Logs
- * import API (DescribeImportTasks, DescribeImportTaskBatches) and, for `--stack`, from
+ * import API (DescribeImportTasks, DescribeImportTaskBatches) and, for `--stack` and `--ledger`,
+ * from the stack's ledger (its owner records: DynamoDB Scan), found for `--stack` through
  * CloudFormation (ListStackResources). The clients are injected, so that tests can point real
- * SDK clients at loopback stand-ins.
+ * SDK clients at loopback stand-ins and dynalite.
  */
 import { CloudFormationClient, ListStackResourcesCommand, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import {
@@ -13,22 +14,29 @@ import {
   Import,
   ImportBatch,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { IMPORT_ID_PATTERN, RESOURCE_TYPE } from '../orchestrator/contract';
-import { isRecordId } from '../orchestrator/request';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { byQueueThenAge, joinResources, LEDGER_LOGICAL_ID, LEDGER_RESOURCE_TYPE, ledgerTableOf, recordRefs, recordStatus } from './ledger-views';
+import { Ledger } from '../ledger/ledger';
+import { OwnerRecord, RecordState } from '../ledger/record';
+import { RESOURCE_TYPE } from '../orchestrator/contract';
 import { errorMessage, errorName } from '../shared/aws-errors';
 
 /** The largest page DescribeImportTasks and DescribeImportTaskBatches accept. */
 export const PAGE_LIMIT = 50;
 
-/** Status of an import as the command shows it: the service's four, plus two of its own. */
+/** Status of an import as the command shows it: the service's four, plus the ledger's. */
 export type ViewStatus =
   | 'IN_PROGRESS'
   | 'COMPLETED'
   | 'FAILED'
   | 'CANCELLED'
-  /** Declared in the stack, but the import has not started yet (waiting for a free slot). */
+  /** A SCHEDULED owner record: waiting for a free import slot. */
   | 'QUEUED'
-  /** Declared in the stack with an import ID that DescribeImportTasks does not list. */
+  /** A CREATING or UNCERTAIN owner record: CreateImportTask is sent, its import not known yet. */
+  | 'STARTING'
+  /** A record deleted by CloudFormation before its import was created: nothing was imported. */
+  | 'WITHDRAWN'
+  /** A record whose import DescribeImportTasks does not list, or a stack resource without a record. */
   | 'NOT_FOUND';
 
 /** Batches of an import by status. `total` includes every status. */
@@ -53,9 +61,27 @@ export interface StackResourceRef {
   readonly resourceStatus?: string;
 }
 
+/** The owner record an import was found through (`--stack`, `--ledger`). */
+export interface RecordRef {
+  /** The record ID, also the custom resource's physical ID. */
+  readonly recordId: string;
+  readonly state: RecordState;
+  readonly logicalResourceId: string;
+  /** SCHEDULED records: the place among the ledger's SCHEDULED records, oldest first (1-based). */
+  readonly queuePosition?: { readonly position: number; readonly of: number };
+  readonly createdAt: number;
+  readonly createSentAt?: number;
+  /** When CloudFormation deleted the resource (the record stays as history). */
+  readonly retiredAt?: number;
+  readonly removalPolicy: 'retain' | 'destroy';
+  readonly expectedLogGroupName: string;
+  /** The log group the import really writes to, when it is not `expectedLogGroupName`. */
+  readonly destinationMismatch?: string;
+}
+
 /** Everything the command shows about one import. Times are epoch milliseconds. */
 export interface ImportView {
-  /** Undefined for a QUEUED stack resource. */
+  /** Undefined while an owner record has no import (queued, starting, withdrawn). */
   readonly importId?: string;
   readonly importSourceArn?: string;
   readonly importDestinationArn?: string;
@@ -71,6 +97,7 @@ export interface ImportView {
   readonly elapsedSeconds?: number;
   readonly errorMessage?: string;
   readonly stackResource?: StackResourceRef;
+  readonly record?: RecordRef;
 }
 
 /** Which imports to show. */
@@ -78,7 +105,8 @@ export type Selection =
   | { readonly kind: 'all' }
   | { readonly kind: 'event-data-store'; readonly eventDataStoreArn: string }
   | { readonly kind: 'import'; readonly importId: string }
-  | { readonly kind: 'stack'; readonly stackName: string };
+  | { readonly kind: 'stack'; readonly stackName: string }
+  | { readonly kind: 'ledger'; readonly tableName: string };
 
 /** An error the user can fix (unknown stack, unknown import ID...): one line, exit code 2, no stack trace. */
 export class StatusError extends Error {
@@ -88,10 +116,11 @@ export class StatusError extends Error {
   }
 }
 
-/** The clients the collector talks to. CloudFormation is needed for `--stack` only. */
+/** The clients the collector talks to. CloudFormation is needed for `--stack`, DynamoDB for `--stack` and `--ledger`. */
 export interface StatusClients {
   readonly logs: CloudWatchLogsClient;
   readonly cloudFormation?: CloudFormationClient;
+  readonly dynamodb?: DynamoDBClient;
 }
 
 export interface CollectorOptions {
@@ -107,7 +136,7 @@ export interface CollectorOptions {
 
 /** True when an import will not change any more. */
 export function isFinished(view: ImportView): boolean {
-  return view.status !== 'IN_PROGRESS' && view.status !== 'QUEUED';
+  return view.status !== 'IN_PROGRESS' && view.status !== 'QUEUED' && view.status !== 'STARTING';
 }
 
 /**
@@ -140,6 +169,8 @@ export class ImportCollector {
       }
       case 'stack':
         return this.stackViews(selection.stackName);
+      case 'ledger':
+        return this.ledgerViews(selection.tableName, []);
     }
   }
 
@@ -209,34 +240,74 @@ export class ImportCollector {
       throw e;
     }
 
-    const declared = resources.filter((r) => r.ResourceType === RESOURCE_TYPE);
-    return mapLimit(declared, this.concurrency, async (resource): Promise<ImportView> => {
-      const stackResource: StackResourceRef = {
-        logicalResourceId: resource.LogicalResourceId ?? '',
-        physicalResourceId: resource.PhysicalResourceId,
-        resourceStatus: resource.ResourceStatus,
-      };
-      const physicalId = resource.PhysicalResourceId ?? '';
-      if (!isImportId(physicalId)) {
-        return { ...emptyView('QUEUED'), stackResource };
-      }
-      const [imp] = await this.describeImportId(physicalId);
-      if (!imp) {
-        return {
-          ...emptyView('NOT_FOUND'),
-          importId: physicalId,
-          errorMessage: `DescribeImportTasks does not list import ${physicalId}${this.inRegion()}`,
-          stackResource,
-        };
-      }
-      return { ...toView(imp, await this.batchesOf(imp), this.now()), stackResource };
-    });
+    const table = ledgerTableOf(resources);
+    if (!table && resources.some((r) => r.ResourceType === RESOURCE_TYPE)) {
+      throw new StatusError(`Stack ${stackName} has ${RESOURCE_TYPE} resources but no ledger table (an ${LEDGER_RESOURCE_TYPE} ` +
+        `whose logical ID matches ${LEDGER_LOGICAL_ID.source}): deploy it with this version of the construct, or name the table with --ledger.`);
+    }
+    // A ledger that CloudFormation is still creating has no name yet, and no records.
+    return this.ledgerViews(table?.PhysicalResourceId, resources, stackName);
   }
-}
 
-/** Whether a custom resource's physical ID is an import ID (not an owner record's, not a placeholder). */
-export function isImportId(physicalId: string): boolean {
-  return !isRecordId(physicalId) && IMPORT_ID_PATTERN.test(physicalId);
+  /** The ledger's records as views, joined with their live imports and (with `--stack`) the stack's resources. */
+  private async ledgerViews(tableName: string | undefined, resources: readonly StackResourceSummary[], stackName?: string): Promise<ImportView[]> {
+    const records = tableName ? await this.readLedger(tableName, stackName) : [];
+    const refs = recordRefs(records);
+    const { byRecord, orphans } = joinResources(records, resources);
+    const views = await mapLimit(records, this.concurrency, async (record): Promise<ImportView> => ({
+      ...(await this.recordView(record)),
+      record: refs.get(record.sk),
+      stackResource: byRecord.get(record.sk),
+    }));
+    // A resource without a record: CloudFormation is still creating it, or it names a record this ledger does not hold.
+    const orphanViews = orphans.map((stackResource): ImportView => (
+      stackResource.physicalResourceId === undefined && /_IN_PROGRESS$/.test(stackResource.resourceStatus ?? '')
+        ? { ...emptyView('QUEUED'), stackResource }
+        : {
+          ...emptyView('NOT_FOUND'),
+          errorMessage: `the ledger ${tableName ?? '(not created yet)'} has no owner record ${stackResource.physicalResourceId ?? `for ${stackResource.logicalResourceId}`}`,
+          stackResource,
+        }));
+    return [...views, ...orphanViews].sort(byQueueThenAge);
+  }
+
+  private async readLedger(tableName: string, stackName?: string): Promise<OwnerRecord[]> {
+    const dynamodb = this.clients.dynamodb;
+    if (!dynamodb) throw new Error('a DynamoDB client is needed to read the ledger');
+    try {
+      return await new Ledger(dynamodb, tableName).allRecords();
+    } catch (e) {
+      if (errorName(e) === 'ResourceNotFoundException') {
+        throw new StatusError(`Ledger table ${tableName}${stackName ? ` of stack ${stackName}` : ''} does not exist${this.inRegion()}.`);
+      }
+      throw e;
+    }
+  }
+
+  /** A record, with its live import when it has one. */
+  private async recordView(record: OwnerRecord): Promise<ImportView> {
+    const fromRecord: ImportView = {
+      ...emptyView(recordStatus(record)),
+      importId: record.importId,
+      importSourceArn: record.sourceArn,
+      importDestinationArn: record.destinationArn,
+      bytesImported: record.bytesImported ?? 0,
+      creationTime: record.importCreationTime,
+      errorMessage: record.errorMessage,
+    };
+    if (!record.importId) return fromRecord;
+    const [imp] = await this.describeImportId(record.importId);
+    if (!imp) {
+      return {
+        ...fromRecord,
+        status: 'NOT_FOUND',
+        errorMessage: `DescribeImportTasks does not list import ${record.importId}${this.inRegion()} (the ledger says ${record.state})`,
+      };
+    }
+    const live = toView(imp, await this.batchesOf(imp), this.now());
+    // The record's message says more (the failed batches', what the orchestrator did); the import's is the fallback.
+    return { ...live, errorMessage: record.errorMessage ?? live.errorMessage };
+  }
 }
 
 /** One import and its batches as a view, at time `now`. */
@@ -271,7 +342,7 @@ export function toView(imp: Import, batches: ImportBatch[], now: number): Import
   };
 }
 
-function emptyView(status: ViewStatus): ImportView {
+function emptyView(status: string): ImportView {
   return {
     status,
     bytesImported: 0,

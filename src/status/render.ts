@@ -23,21 +23,29 @@ import { ImportView, Selection } from './collect';
  *   "lastUpdatedTime": "2026-11-25T22:08:40.000Z",
  *   "errorMessage": null,
  *   "failedBatches": [],
- *   "stackResource": null
+ *   "stackResource": null,
+ *   "recordId": null,
+ *   "state": null,
+ *   "queuePosition": null,
+ *   "logicalResourceId": null,
+ *   "retired": null,
+ *   "destinationMismatch": null
  * }
  * ```
  */
 export interface ImportStatusJson {
-  /** The import ID; `null` for a stack resource whose import has not started (`QUEUED`). */
+  /** The import ID; `null` while an owner record has no import (`QUEUED`, `STARTING`, `WITHDRAWN`). */
   readonly importId: string | null;
   /** ARN of the event data store the import reads. */
   readonly importSourceArn: string | null;
   /** ARN of the log group the import writes to. */
   readonly importDestinationArn: string | null;
   /**
-   * `IN_PROGRESS`, `COMPLETED`, `FAILED` or `CANCELLED` (the service's statuses);
-   * with `--stack` also `QUEUED` (declared, waiting for a free import slot) and
-   * `NOT_FOUND` (the stack names an import ID the service does not list).
+   * `IN_PROGRESS`, `COMPLETED`, `FAILED` or `CANCELLED` (the service's statuses); with `--stack`
+   * and `--ledger` also `QUEUED` (a SCHEDULED record: waiting for a free import slot), `STARTING`
+   * (CREATING or UNCERTAIN: CreateImportTask sent, its import not known yet), `WITHDRAWN` (deleted
+   * before its import was created) and `NOT_FOUND` (an import the service does not list, or a
+   * stack resource the ledger has no record of).
    */
   readonly status: string;
   /** `importStatistics.bytesImported` (0 when the service does not say). */
@@ -56,7 +64,7 @@ export interface ImportStatusJson {
   readonly creationTime: string | null;
   /** ISO 8601, UTC. */
   readonly lastUpdatedTime: string | null;
-  /** The task's errorMessage (FAILED imports). */
+  /** The owner record's errorMessage when it has one (it quotes the service), else the task's. */
   readonly errorMessage: string | null;
   /** Every FAILED batch (the text output shows the first 3). */
   readonly failedBatches: ReadonlyArray<{ readonly batchId: string; readonly errorMessage: string | null }>;
@@ -66,6 +74,18 @@ export interface ImportStatusJson {
     readonly physicalResourceId: string | null;
     readonly resourceStatus: string | null;
   } | null;
+  /** With `--stack` or `--ledger`: the owner record's ID (the custom resource's physical ID); otherwise `null`. */
+  readonly recordId: string | null;
+  /** The owner record's state: `SCHEDULED`, `CREATING`, `UNCERTAIN`, `STARTED`, `COMPLETED`, `FAILED`, `CANCELLED`, `WITHDRAWN`. */
+  readonly state: string | null;
+  /** A SCHEDULED record's place among the ledger's SCHEDULED records, oldest first: `{ "position": 2, "of": 5 }`. */
+  readonly queuePosition: { readonly position: number; readonly of: number } | null;
+  /** The custom resource the record belongs to. */
+  readonly logicalResourceId: string | null;
+  /** Whether CloudFormation deleted the resource (a RETAIN import goes on); `null` without a record. */
+  readonly retired: boolean | null;
+  /** The log group the import really writes to, when it is not the one the construct's attributes name. */
+  readonly destinationMismatch: string | null;
 }
 
 /** How many failed batches the text output quotes per import. */
@@ -122,6 +142,8 @@ const STATUS_COLORS: Record<string, string> = {
   FAILED: SGR.red,
   CANCELLED: SGR.yellow,
   QUEUED: SGR.grey,
+  STARTING: SGR.cyan,
+  WITHDRAWN: SGR.grey,
   NOT_FOUND: SGR.red,
 };
 
@@ -154,6 +176,12 @@ export function toJson(views: readonly ImportView[]): ImportStatusJson[] {
         resourceStatus: v.stackResource.resourceStatus ?? null,
       }
       : null,
+    recordId: v.record?.recordId ?? null,
+    state: v.record?.state ?? null,
+    queuePosition: v.record?.queuePosition ? { ...v.record.queuePosition } : null,
+    logicalResourceId: v.record?.logicalResourceId ?? v.stackResource?.logicalResourceId ?? null,
+    retired: v.record ? v.record.retiredAt !== undefined : null,
+    destinationMismatch: v.record?.destinationMismatch ?? null,
   }));
 }
 
@@ -182,7 +210,7 @@ export function formatDuration(seconds: number | undefined): string {
 
 /** `1 in progress, 2 completed, 1 failed` (statuses in a fixed order, only those present). */
 export function summarize(views: readonly ImportView[]): string {
-  const order = ['IN_PROGRESS', 'QUEUED', 'COMPLETED', 'FAILED', 'CANCELLED', 'NOT_FOUND'];
+  const order = ['IN_PROGRESS', 'STARTING', 'QUEUED', 'COMPLETED', 'FAILED', 'CANCELLED', 'WITHDRAWN', 'NOT_FOUND'];
   const counts = new Map<string, number>();
   views.forEach((v) => counts.set(v.status, (counts.get(v.status) ?? 0) + 1));
   const statuses = [...order.filter((s) => counts.has(s)), ...[...counts.keys()].filter((s) => !order.includes(s)).sort()];
@@ -195,12 +223,12 @@ export function layoutRows(views: readonly ImportView[], ctx: LayoutContext): Ro
   const rows: Row[] = [{ kind: 'text', text: paint(SGR.bold, headline(views, ctx)) }];
   if (views.length === 0) return rows;
 
-  const ids = views.map((v) => v.importId ?? '(queued)');
+  const ids = views.map((v) => v.importId ?? (['QUEUED', 'STARTING', 'WITHDRAWN'].includes(v.status) ? `(${v.status.toLowerCase()})` : '-'));
   const idWidth = Math.max('IMPORT ID'.length, ...ids.map((id) => id.length));
   const batchTexts = views.map((v) => `${v.batches.completed}/${v.batches.total}`);
   const batchWidth = Math.max('BATCHES'.length, ...batchTexts.map((t) => t.length));
   const statusWidth = 'IN_PROGRESS'.length;
-  const withStack = ctx.selection.kind === 'stack';
+  const withStack = ctx.selection.kind === 'stack' || ctx.selection.kind === 'ledger';
   const columns = [
     'IMPORT ID'.padEnd(idWidth),
     'STATUS'.padEnd(statusWidth),
@@ -216,7 +244,8 @@ export function layoutRows(views: readonly ImportView[], ctx: LayoutContext): Ro
     const color = STATUS_COLORS[v.status];
     const status = v.status.padEnd(statusWidth);
     const source = v.importSourceArn ? (ctx.shortSource ? shortSourceOf(v.importSourceArn) : v.importSourceArn) : '-';
-    const resource = v.stackResource ? `${v.stackResource.logicalResourceId}  ` : '';
+    const logicalId = v.record?.logicalResourceId ?? v.stackResource?.logicalResourceId;
+    const resource = logicalId !== undefined ? `${logicalId}  ` : '';
     const done = v.status === 'COMPLETED';
     rows.push({
       kind: 'bar',
@@ -268,7 +297,8 @@ function headline(views: readonly ImportView[], ctx: LayoutContext): string {
     case 'all': what = `${imports}${where}`; break;
     case 'event-data-store': what = `${imports} from ${ctx.selection.eventDataStoreArn}${where}`; break;
     case 'import': what = `Import ${ctx.selection.importId}${where}`; break;
-    case 'stack': what = `${imports} declared in stack ${ctx.selection.stackName}${where}`; break;
+    case 'stack': what = `${imports} in the ledger of stack ${ctx.selection.stackName}${where}`; break;
+    case 'ledger': what = `${imports} in ledger ${ctx.selection.tableName}${where}`; break;
   }
   const summary = n === 0 ? (ctx.selection.kind === 'stack' ? ' (no Custom::EventDataStoreImport resources)' : '') : `: ${summarize(views)}`;
   let refreshed = '';
@@ -280,14 +310,36 @@ function headline(views: readonly ImportView[], ctx: LayoutContext): string {
   return `${what}${summary}${refreshed}`;
 }
 
-/** Messages under an import: its error, its first failed batches, why it is queued. */
+/** Messages under an import: where its record stands, its errors, its first failed batches. */
 function detailLines(v: ImportView, color: boolean): Array<{ text: string; code?: string }> {
   const lines: Array<{ text: string; code?: string }> = [];
+  const record = v.record;
   if (v.status === 'QUEUED') {
-    const when = '';
-    lines.push({ text: `queued${when}: the import has not started yet (waiting for a free import slot)`, code: SGR.grey });
+    const place = record?.queuePosition ? `${record.queuePosition.position} of ${record.queuePosition.of} in the ledger's queue, ` : '';
+    const since = record ? ` (scheduled ${isoOf(record.createdAt)})` : ' (CloudFormation is creating the resource; no owner record yet)';
+    lines.push({ text: `queued: ${place}waiting for a free import slot${since}`, code: SGR.grey });
   }
-  if (v.errorMessage) lines.push({ text: `error: ${oneLine(v.errorMessage)}`, code: SGR.red });
+  if (v.status === 'STARTING') {
+    const sent = record?.createSentAt !== undefined ? ` at ${isoOf(record.createSentAt)}` : '';
+    lines.push(record?.state === 'UNCERTAIN'
+      ? { text: `starting: CreateImportTask's outcome${sent} is not known yet; the orchestrator looks for the import before it tries again`, code: SGR.grey }
+      : { text: `starting: CreateImportTask sent${sent}`, code: SGR.grey });
+  }
+  if (record?.destinationMismatch) {
+    lines.push({ text: `error: wrote to ${oneLine(record.destinationMismatch)}, not ${oneLine(record.expectedLogGroupName)} as the construct's attributes say`, code: SGR.red });
+  }
+  if (v.status === 'WITHDRAWN') {
+    lines.push({ text: `withdrawn${record?.retiredAt !== undefined ? ` ${isoOf(record.retiredAt)}` : ''}: CloudFormation deleted the resource before its import was created; nothing was imported`, code: SGR.grey });
+  } else if (record?.retiredAt !== undefined) {
+    const goesOn = v.status === 'IN_PROGRESS' ? 'the import goes on and its data stays' : 'its data stays';
+    const kept = record.removalPolicy === 'retain' ? `RemovalPolicy.RETAIN: ${goesOn}` : 'RemovalPolicy.DESTROY';
+    lines.push({ text: `retired ${isoOf(record.retiredAt)}: CloudFormation deleted the resource (${kept})`, code: SGR.grey });
+  }
+  // A record's message is an error when the import failed; otherwise (cancelled on delete...) it says what happened.
+  if (v.errorMessage && v.status !== 'WITHDRAWN') {
+    const failed = v.status === 'FAILED' || v.status === 'NOT_FOUND' || !record;
+    lines.push(failed ? { text: `error: ${oneLine(v.errorMessage)}`, code: SGR.red } : { text: `note: ${oneLine(v.errorMessage)}`, code: SGR.grey });
+  }
   v.failedBatches.slice(0, FAILED_BATCHES_SHOWN).forEach((b) => {
     lines.push({ text: `batch ${b.batchId} failed${b.errorMessage ? `: ${oneLine(b.errorMessage)}` : ''}`, code: SGR.red });
   });
@@ -300,6 +352,10 @@ function detailLines(v: ImportView, color: boolean): Array<{ text: string; code?
 function shortSourceOf(arn: string): string {
   const resource = arn.split(':').slice(5).join(':');
   return resource || arn;
+}
+
+function isoOf(t: number): string {
+  return new Date(t).toISOString();
 }
 
 function clockOf(t: number): string {

@@ -2,7 +2,8 @@
  * The status command end to end in-process: `main()` builds its own SDK clients, which find the
  * stand-ins through AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_CLOUDFORMATION like they would find AWS.
  */
-import { ANSI, FakeStream, Fixture, IMPORT_TYPE, REGION, STORE_A, STORE_B, stripAnsi } from './helpers';
+import { ANSI, FakeStream, Fixture, NO_RECORD, REGION, STORE_A, STORE_B, stripAnsi } from './helpers';
+import { ownerRecord, stackResources } from './ledger-fixture';
 import { CliIo, explain, main } from '../../src/status/cli';
 import { ImportStatusJson } from '../../src/status/render';
 
@@ -95,13 +96,15 @@ describe('one-shot output', () => {
       errorMessage: 'The role cannot read the store',
       failedBatches: [{ batchId: 'batch-0001', errorMessage: 'The role cannot read the store' }],
       stackResource: null,
+      ...NO_RECORD, // without --stack or --ledger, no ledger is read
     });
     expect(out[2]).toMatchObject({ status: 'COMPLETED', bytesImported: 4 * 1024 * 1024, elapsedSeconds: 3600, errorMessage: null, failedBatches: [] });
     expect(out[0]).toMatchObject({ status: 'IN_PROGRESS', batches: { total: 4, completed: 1, inProgress: 3 } });
     expect(out[0].elapsedSeconds).toBeGreaterThanOrEqual(300);
     // Every key is always present.
     const keys = ['importId', 'importSourceArn', 'importDestinationArn', 'status', 'bytesImported', 'batches', 'elapsedSeconds',
-      'creationTime', 'lastUpdatedTime', 'errorMessage', 'failedBatches', 'stackResource'];
+      'creationTime', 'lastUpdatedTime', 'errorMessage', 'failedBatches', 'stackResource',
+      'recordId', 'state', 'queuePosition', 'logicalResourceId', 'retired', 'destinationMismatch'];
     out.forEach((i) => expect(Object.keys(i).sort()).toEqual([...keys].sort()));
     expect(stderr.text).toBe('');
   });
@@ -127,28 +130,6 @@ describe('one-shot output', () => {
     expect(await run(['status', '--import-id', running.importId])).toBe(0);
     expect(stdout.text.split('\n')[0]).toBe(`Import ${running.importId} in ${REGION}: 1 in progress`);
     expect(stdout.text.trimEnd().split('\n')).toHaveLength(3);
-  });
-
-  test('--stack shows the stack\'s imports, the queued ones too', async () => {
-    const { completed, failed } = mix();
-    fx.cloudFormation.setStack('Migration', [
-      { logicalResourceId: 'ImportA', resourceType: IMPORT_TYPE, physicalResourceId: completed.importId },
-      { logicalResourceId: 'Role', resourceType: 'AWS::IAM::Role', physicalResourceId: 'role' },
-      { logicalResourceId: 'ImportB', resourceType: IMPORT_TYPE, physicalResourceId: 'pending:1764072000000', resourceStatus: 'CREATE_IN_PROGRESS' },
-    ]);
-    expect(await run(['status', '--stack', 'Migration'])).toBe(0);
-    const lines = stdout.text.trimEnd().split('\n');
-    expect(lines[0]).toBe(`2 imports declared in stack Migration in ${REGION}: 1 queued, 1 completed`);
-    expect(lines[2]).toMatch(new RegExp(`^${completed.importId}  COMPLETED .* ImportA  ${STORE_A}$`));
-    expect(lines[3]).toMatch(/^\(queued\)\s+QUEUED\s+\[-{20}\]\s+0\/0\s+0 B\s+-  ImportB  -$/);
-    expect(lines[4]).toBe('    queued since 2025-11-25T12:00:00.000Z: the import has not started yet (waiting for a free import slot)');
-    expect(stdout.text).not.toContain(failed.importId);
-
-    stdout.text = '';
-    expect(await run(['status', '--stack', 'Migration', '--json'])).toBe(0);
-    expect(parseJson(stdout.text)[1]).toMatchObject({
-      importId: null, status: 'QUEUED', stackResource: { logicalResourceId: 'ImportB', physicalResourceId: 'pending:1764072000000', resourceStatus: 'CREATE_IN_PROGRESS' },
-    });
   });
 });
 
@@ -251,24 +232,29 @@ describe('--watch', () => {
     expect(stripAnsi(tty.text)).toContain('1 completed');
   });
 
-  test('the --stack view follows a queued import once it starts', async () => {
+  test('the --stack view reads the stack and its ledger again on each refresh, and follows a queued import once it starts', async () => {
     const { running } = mix();
-    fx.cloudFormation.setStack('Migration', [
-      { logicalResourceId: 'ImportA', resourceType: IMPORT_TYPE, physicalResourceId: 'pending:1764072000000', resourceStatus: 'CREATE_IN_PROGRESS' },
-    ]);
+    const stack = fx.synthesized();
+    const ledger = await fx.createLedger('Ledger');
+    const record = ownerRecord({ logicalResourceId: stack.imports.ImportA, sourceArn: STORE_A, state: 'SCHEDULED', createdAt: Date.now() });
+    await ledger.create(record);
+    fx.cloudFormation.setStack('Migration', stackResources(stack, 'Ledger', { ImportA: null }));
     let refresh = 0;
     const code = await run(['status', '--watch', '--json', '--stack', 'Migration'], {
       sleep: async () => {
         refresh++;
         if (refresh === 1) {
-          fx.cloudFormation.setStack('Migration', [{ logicalResourceId: 'ImportA', resourceType: IMPORT_TYPE, physicalResourceId: running.importId }]);
+          await ledger.update({ pk: record.pk, sk: record.sk }, { state: 'STARTED', importId: running.importId });
+          fx.cloudFormation.setStack('Migration', stackResources(stack, 'Ledger', { ImportA: record.sk }));
         } else {
           fx.logs.completeImport(running.importId);
         }
       },
     });
     expect(code).toBe(0);
-    expect(stdout.text.trimEnd().split('\n').map((l) => parseJson(l)[0].status)).toEqual(['QUEUED', 'IN_PROGRESS', 'COMPLETED']);
+    const refreshes = stdout.text.trimEnd().split('\n').map((l) => parseJson(l)[0]);
+    expect(refreshes.map((v) => [v.status, v.stackResource?.physicalResourceId])).toEqual([['QUEUED', null], ['IN_PROGRESS', record.sk], ['COMPLETED', record.sk]]);
+    expect(fx.cloudFormation.listCount()).toBe(3);
   });
 
   test('a passing service error does not end the watch; three in a row do', async () => {

@@ -1,7 +1,8 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { Fixture, IMPORT_TYPE, STORE_A, STORE_B } from './helpers';
-import { ImportCollector, isImportId, StatusError, toView } from '../../src/status/collect';
+import { Fixture, STORE_A, STORE_B } from './helpers';
+import { ownerRecord, stackResources } from './ledger-fixture';
+import { ImportCollector, StatusError, toView } from '../../src/status/collect';
 import { cloudWatchLogsClientFor } from '../stand-in/cloudwatch-logs-stand-in';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -110,35 +111,29 @@ describe('collect', () => {
     await expect(collector.collect({ kind: 'import', importId: 'no-such-import' })).rejects.toBeInstanceOf(StatusError);
   });
 
-  test('--stack: the Custom::EventDataStoreImport resources, queued ones included, over several pages', async () => {
+  test('--stack: the ledger\'s records, each import described once by its ID, over several pages of resources', async () => {
+    const stack = fx.synthesized();
     const { completed, running } = mix();
+    const ledger = await fx.createLedger('Ledger');
+    const [a, b] = [
+      ownerRecord({ logicalResourceId: stack.imports.ImportA, sourceArn: STORE_A, state: 'COMPLETED', createdAt: NOW - 90 * MINUTE, importId: completed.importId }),
+      ownerRecord({ logicalResourceId: stack.imports.ImportB, sourceArn: STORE_A, state: 'STARTED', createdAt: NOW - 5 * MINUTE, importId: running.importId }),
+    ];
+    await ledger.create(a);
+    await ledger.create(b);
     fx.cloudFormation.pageSize = 2;
-    fx.cloudFormation.setStack('Migration', [
-      { logicalResourceId: 'ImportRole', resourceType: 'AWS::IAM::Role', physicalResourceId: 'migration-role' },
-      { logicalResourceId: 'ImportOld', resourceType: IMPORT_TYPE, physicalResourceId: completed.importId },
-      { logicalResourceId: 'ImportNew', resourceType: IMPORT_TYPE, physicalResourceId: running.importId },
-      { logicalResourceId: 'ImportQueued', resourceType: IMPORT_TYPE, physicalResourceId: 'pending:1764072000000', resourceStatus: 'CREATE_IN_PROGRESS' },
-      { logicalResourceId: 'ImportPlaceholder', resourceType: IMPORT_TYPE, physicalResourceId: 'Migration-ImportPlaceholder-1A2B3C:x' },
-      { logicalResourceId: 'ImportNoId', resourceType: IMPORT_TYPE, resourceStatus: 'CREATE_IN_PROGRESS' },
-      { logicalResourceId: 'ImportGone', resourceType: IMPORT_TYPE, physicalResourceId: 'deadbeef-0000-4000-8000-000000000000' },
-    ]);
-    const views = await collector.collect({ kind: 'stack', stackName: 'Migration' });
+    fx.cloudFormation.setStack('Migration', stackResources(stack, 'Ledger', { ImportA: a.sk, ImportB: b.sk }));
+    const withLedger = new ImportCollector({ logs, cloudFormation, dynamodb: fx.dynamodb.client('us-east-1') }, { now: () => NOW, region: 'us-east-1' });
+    const views = await withLedger.collect({ kind: 'stack', stackName: 'Migration' });
 
-    const listCalls = fx.cloudFormation.calls.filter((c) => c.action === 'ListStackResources');
-    expect(listCalls.map((c) => [c.params.StackName, c.params.NextToken !== undefined])).toEqual([
-      ['Migration', false], ['Migration', true], ['Migration', true], ['Migration', true],
-    ]); // 7 resources, 2 per page
-    expect(views.map((v) => [v.stackResource?.logicalResourceId, v.status, v.importId])).toEqual([
-      ['ImportOld', 'COMPLETED', completed.importId],
-      ['ImportNew', 'IN_PROGRESS', running.importId],
-      ['ImportQueued', 'QUEUED', undefined],
-      ['ImportPlaceholder', 'QUEUED', undefined],
-      ['ImportNoId', 'QUEUED', undefined],
-      ['ImportGone', 'NOT_FOUND', 'deadbeef-0000-4000-8000-000000000000'],
+    expect(fx.cloudFormation.listCount()).toBe(Math.ceil(stack.resources.length / 2));
+    expect(views.map((v) => [v.stackResource?.logicalResourceId, v.status, v.importId, v.record?.state])).toEqual([
+      [stack.imports.ImportB, 'IN_PROGRESS', running.importId, 'STARTED'],
+      [stack.imports.ImportA, 'COMPLETED', completed.importId, 'COMPLETED'],
     ]);
-    expect(views[2].stackResource).toEqual({ logicalResourceId: 'ImportQueued', physicalResourceId: 'pending:1764072000000', resourceStatus: 'CREATE_IN_PROGRESS' });
+    expect(views[0]).toMatchObject({ batches: { total: 4, completed: 1 }, elapsedSeconds: 5 * 60, record: { recordId: b.sk, removalPolicy: 'retain' } });
     const describedIds = fx.logs.calls.filter((c) => c.operation === 'DescribeImportTasks').map((c) => c.request.importId).sort();
-    expect(describedIds).toEqual([completed.importId, running.importId, 'deadbeef-0000-4000-8000-000000000000'].sort());
+    expect(describedIds).toEqual([completed.importId, running.importId].sort());
   });
 
   test('--stack with a stack that does not exist is a StatusError', async () => {
@@ -157,16 +152,6 @@ describe('collect', () => {
 });
 
 describe('helpers', () => {
-  test.each([
-    ['0f6c2b4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b', true],
-    ['abc', true],
-    ['pending:1764072000000', false],
-    ['Stack-Import-1A2B:x', false],
-    ['', false],
-  ])('isImportId(%j) is %s', (id, expected) => {
-    expect(isImportId(id)).toBe(expected);
-  });
-
   test('toView: an import without times or statistics', () => {
     expect(toView({ importId: 'x', importStatus: 'CANCELLED' }, [], NOW)).toEqual(expect.objectContaining({
       status: 'CANCELLED', bytesImported: 0, elapsedSeconds: undefined, batches: { total: 0, completed: 0, failed: 0, inProgress: 0, cancelled: 0 },

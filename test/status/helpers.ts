@@ -1,16 +1,27 @@
 /**
- * Shared set-up of the status command's tests: both stand-ins, the environment the AWS SDK reads
- * (AWS_ENDPOINT_URL and friends), and fake output streams.
+ * Shared set-up of the status command's tests: the stand-ins and dynalite, the environment the AWS
+ * SDK reads (AWS_ENDPOINT_URL and friends), and fake output streams.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudFormationStandIn, CloudFormationStandInOptions } from './cloudformation-stand-in';
+import { DynamoDbStandIn, SynthesizedStack, synthesizedStack } from './ledger-fixture';
+import { Ledger } from '../../src/ledger/ledger';
 import { CloudWatchLogsStandIn, StandInOptions } from '../stand-in/cloudwatch-logs-stand-in';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
 export const STORE_A = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa`;
 export const STORE_B = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/bbbbbbbb-2222-4222-8222-bbbbbbbbbbbb`;
-export const IMPORT_TYPE = 'Custom::EventDataStoreImport';
+
+/** The `--json` keys of the owner record, for an import not read from a ledger. */
+export const NO_RECORD = {
+  recordId: null,
+  state: null,
+  queuePosition: null,
+  logicalResourceId: null,
+  retired: null,
+  destinationMismatch: null,
+} as const;
 
 /** Every CSI / OSC / single-character escape sequence. */
 // eslint-disable-next-line no-control-regex
@@ -34,24 +45,29 @@ export class FakeStream {
 const AMBIENT = [
   'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CLOUDFORMATION', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CLOUDFORMATION', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', 'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
   'NO_COLOR', 'TERM',
 ];
 
-/** Both stand-ins, and `process.env` pointing the SDK at them. `stop()` undoes everything. */
+/** The stand-ins and dynalite, and `process.env` pointing the SDK at them. `stop()` undoes everything. */
 export class Fixture {
   public static async start(options: { logs?: StandInOptions; cloudFormation?: CloudFormationStandInOptions } = {}): Promise<Fixture> {
     const logs = await CloudWatchLogsStandIn.start({ region: REGION, account: ACCOUNT, ...options.logs });
     const cloudFormation = await CloudFormationStandIn.start(options.cloudFormation);
+    const dynamodb = await DynamoDbStandIn.start();
     logs.addEventDataStore({ arn: STORE_A });
     logs.addEventDataStore({ arn: STORE_B });
-    return new Fixture(logs, cloudFormation);
+    return new Fixture(logs, cloudFormation, dynamodb);
   }
 
   private readonly savedEnv: Record<string, string | undefined> = {};
 
-  private constructor(public readonly logs: CloudWatchLogsStandIn, public readonly cloudFormation: CloudFormationStandIn) {
+  private constructor(
+    public readonly logs: CloudWatchLogsStandIn,
+    public readonly cloudFormation: CloudFormationStandIn,
+    public readonly dynamodb: DynamoDbStandIn,
+  ) {
     AMBIENT.forEach((name) => {
       this.savedEnv[name] = process.env[name];
       delete process.env[name];
@@ -64,6 +80,7 @@ export class Fixture {
     return {
       AWS_ENDPOINT_URL: this.logs.endpoint,
       AWS_ENDPOINT_URL_CLOUDFORMATION: this.cloudFormation.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.endpoint,
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'secret',
@@ -79,11 +96,21 @@ export class Fixture {
     return new CloudFormationClient({ endpoint: this.cloudFormation.endpoint, region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
   }
 
+  /** The stack the construct synthesizes with ImportA (STORE_A) and ImportB (STORE_B). */
+  public synthesized(): SynthesizedStack {
+    return synthesizedStack({ account: ACCOUNT, region: REGION }, STORE_A, STORE_B);
+  }
+
+  /** A ledger table on dynalite with the synthesized Ledger's key schema. */
+  public createLedger(tableName = 'Migration-Ledger-1A2B3C4D'): Promise<Ledger> {
+    return this.dynamodb.createLedger(REGION, tableName, this.synthesized().table);
+  }
+
   public async stop(): Promise<void> {
     AMBIENT.forEach((name) => {
       if (this.savedEnv[name] === undefined) delete process.env[name];
       else process.env[name] = this.savedEnv[name];
     });
-    await Promise.all([this.logs.stop(), this.cloudFormation.stop()]);
+    await Promise.all([this.logs.stop(), this.cloudFormation.stop(), this.dynamodb.stop()]);
   }
 }

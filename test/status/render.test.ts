@@ -1,4 +1,4 @@
-import { FakeStream, stripAnsi } from './helpers';
+import { FakeStream, NO_RECORD, stripAnsi } from './helpers';
 import { ImportView } from '../../src/status/collect';
 import {
   formatBytes,
@@ -65,6 +65,7 @@ test('toJson: dates as ISO 8601, unknowns as null', () => {
       errorMessage: 'x',
       failedBatches: [{ batchId: 'b1', errorMessage: null }],
       stackResource: null,
+      ...NO_RECORD,
     },
     expect.objectContaining({ importId: null, creationTime: null, status: 'QUEUED' }),
   ]);

@@ -66,11 +66,6 @@ const EXECUTIONS: WildcardJustification = {
   resource: '.*:execution:<[A-Za-z0-9]+\\.Name>:\\*',
   reason: 'The executions of the stack\'s own orchestrator state machine: their names (one per import request) are chosen at deploy time.',
 };
-const STACK: WildcardJustification = {
-  actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
-  resource: '.*:stack/<AWS::StackName>/\\*',
-  reason: 'The stack\'s own ID ends in a unique suffix CloudFormation assigns: the wildcard covers that suffix of this one stack.',
-};
 const STATE_MACHINE_LOG_DELIVERY: WildcardJustification = {
   actions: ['logs:CreateLogDelivery', 'logs:CreateLogStream', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
     'logs:ListLogDeliveries', 'logs:PutLogEvents', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
@@ -168,13 +163,15 @@ export class Orchestrator extends Construct {
       resources: [this.ledger.tableArn],
     }));
     const stack = Stack.of(this);
+    // The function names the stack by its ID (the event's StackId): the policy names exactly that stack, no wildcard.
     this.handlerPolicies.add(new iam.PolicyStatement({
-      actions: STACK.actions,
-      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` })],
+      actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
+      resources: [stack.stackId],
     }));
     if (vpc) this.handlerPolicies.add(vpcAccessStatement());
     if (ledgerEncryptionKey) {
-      this.handlerPolicies.add(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'], resources: [ledgerEncryptionKey.keyArn] }));
+      // The KMS operations DynamoDB calls on the caller's behalf, named exactly (no action wildcard, AwsSolutions-IAM5).
+      this.handlerPolicies.add(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [ledgerEncryptionKey.keyArn] }));
     }
 
     const handler = new OrchestratorFunction(this, 'Handler', {
@@ -304,7 +301,8 @@ export class Orchestrator extends Construct {
   /** The function tells the import's topic when the import ends. */
   public allowPublish(topic: sns.ITopic): void {
     this.addOnce(`publish:${topic.topicArn}`, new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
-    if (topic.masterKey) this.addOnce(`topic-key:${topic.masterKey.keyArn}`, new iam.PolicyStatement({ actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: [topic.masterKey.keyArn] }));
+    // What SNS calls on the publisher's behalf for an encrypted topic, named exactly (no action wildcard, AwsSolutions-IAM5).
+    if (topic.masterKey) this.addOnce(`topic-key:${topic.masterKey.keyArn}`, new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topic.masterKey.keyArn] }));
   }
 
   private addOnce(key: string, statement: iam.PolicyStatement): void {

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, AppProps, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, AppProps, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { EventDataStoreImport, ImportHandlerOptions, ImportSource } from '../../src';
 
 export const ACCOUNT = '111111111111';
@@ -38,7 +39,20 @@ export function strictHandlerOptions(stack: Stack): ImportHandlerOptions {
     privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
   });
   const key = organisationKey(stack, 'OrgLogKey');
-  return { vpc, logEncryptionKey: key, environmentEncryption: key, reservedConcurrentExecutions: 2 };
+  return {
+    vpc,
+    logEncryptionKey: key,
+    environmentEncryption: key,
+    reservedConcurrentExecutions: 2,
+    // The ledger table encrypted with the organisation's key rather than DynamoDB's AWS managed key.
+    ledgerEncryptionKey: key,
+    pollInterval: Duration.minutes(10),
+  };
+}
+
+/** A topic as such an organisation makes it: encrypted with its key, TLS only. */
+export function organisationTopic(stack: Stack, key: kms.IKey): sns.Topic {
+  return new sns.Topic(stack, 'OrgImportTopic', { masterKey: key, enforceSSL: true });
 }
 
 /** The construct's main configurations, each building one stack. */
@@ -80,12 +94,14 @@ export const CONFIGURATIONS: Record<string, (stack: Stack) => void> = {
   },
   'strict organisation (every handler option set)': (stack) => {
     const handler = strictHandlerOptions(stack);
-    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN), handler });
+    const notificationTopic = organisationTopic(stack, handler.ledgerEncryptionKey!);
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN), handler, notificationTopic });
     new EventDataStoreImport(stack, 'Destroyed', {
       source: ImportSource.fromEventDataStoreArn(OTHER_STORE_ARN),
       waitForCompletion: true,
       removalPolicy: RemovalPolicy.DESTROY,
       handler,
+      notificationTopic,
     });
   },
 };

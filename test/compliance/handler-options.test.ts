@@ -1,10 +1,10 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ACCOUNT, OTHER_STORE_ARN, REGION, STORE_ARN, strictHandlerOptions } from './configurations';
-import { EventDataStoreImport, ImportHandlerOptions, ImportSource } from '../../src';
+import { EventDataStoreImport, ImportHandlerOptions, ImportSource, ImportTimeRange } from '../../src';
 
 function newStack(): Stack {
   return new Stack(new App(), 'ImportStack', { env: { account: ACCOUNT, region: REGION } });
@@ -59,22 +59,28 @@ function assertAcyclic(template: any): void {
   Object.keys(resources).forEach((id) => visit(id, []));
 }
 
+/** Resources of the type whose logical ID matches. */
+function idsOf(template: Template, type: string, pattern: RegExp): string[] {
+  return Object.keys(template.findResources(type)).filter((id) => pattern.test(id));
+}
+
 describe('defaults (no handler options)', () => {
   const stack = newStack();
   addImport(stack, 'First');
   addImport(stack, 'Second', undefined, OTHER_STORE_ARN);
   const template = Template.fromStack(stack);
 
-  test('one handler function serves as both onEvent and isComplete, and one provider framework', () => {
-    const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(4);
-    const handlerId = Object.keys(functions).find((id) => /ImportProviderHandler[0-9A-F]{8}$/.test(id))!;
-    const framework = Object.entries<any>(functions).filter(([id]) => id !== handlerId);
-    for (const [, fn] of framework) {
-      expect(fn.Properties.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({ 'Fn::GetAtt': [handlerId, 'Arn'] });
-      expect(fn.Properties.Environment.Variables.USER_IS_COMPLETE_FUNCTION_ARN).toEqual({ 'Fn::GetAtt': [handlerId, 'Arn'] });
+  test('one function per stack: the custom resources\' ServiceToken and the state machine\'s steps', () => {
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toEqual([expect.stringMatching(/^cdkeventdatastoreimportOrchestratorHandler[0-9A-F]{8}$/)]);
+    const [handlerId] = functions;
+    for (const resource of Object.values<any>(template.findResources('Custom::EventDataStoreImport'))) {
+      expect(resource.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [handlerId, 'Arn'] });
     }
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const [machine] = Object.values<any>(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(JSON.stringify(machine.Properties.DefinitionString)).toContain(`"Fn::GetAtt":["${handlerId}","Arn"]`);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
   });
 
   test('no inline policies anywhere: every statement is in a managed policy', () => {
@@ -85,36 +91,73 @@ describe('defaults (no handler options)', () => {
     }
   });
 
-  test('the functions run outside any VPC, without reserved concurrency', () => {
+  test('roles: the function\'s, the state machine\'s, and one import role per event data store (trusting CloudTrail only)', () => {
+    expect(Object.keys(template.findResources('AWS::IAM::Role')).sort()).toEqual([
+      expect.stringMatching(/^cdkeventdatastoreimportOrchestratorHandlerRole/),
+      expect.stringMatching(/^cdkeventdatastoreimportOrchestratorImportRole[0-9A-F]{8}Role/),
+      expect.stringMatching(/^cdkeventdatastoreimportOrchestratorImportRole[0-9A-F]{8}Role/),
+      expect.stringMatching(/^cdkeventdatastoreimportOrchestratorStateMachineRole/),
+    ]);
+    for (const id of idsOf(template, 'AWS::IAM::Role', /ImportRole[0-9A-F]{8}Role/)) {
+      expect(template.toJSON().Resources[id].Properties.AssumeRolePolicyDocument.Statement)
+        .toEqual([expect.objectContaining({ Principal: { Service: 'cloudtrail.amazonaws.com' } })]);
+    }
+  });
+
+  test('the function runs outside any VPC, without reserved concurrency', () => {
     for (const fn of Object.values<any>(template.findResources('AWS::Lambda::Function'))) {
       expect(fn.Properties.VpcConfig).toBeUndefined();
       expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
     }
   });
 
-  test('each import waits for (and outlives) the handler\'s and the provider framework\'s policies', () => {
-    const policies = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
-    expect(policies.length).toBeGreaterThanOrEqual(5);
-    for (const resource of Object.values<any>(template.findResources('Custom::EventDataStoreImport'))) {
-      expect(resource.DependsOn).toEqual(expect.arrayContaining(policies));
-    }
+  test('each import waits for (and outlives) the function\'s policies, its store\'s import role policy, the state machine and the ledger', () => {
+    const shared = [
+      ...idsOf(template, 'AWS::IAM::ManagedPolicy', /^cdkeventdatastoreimportOrchestrator(HandlerPolicy|OrchestrationPolicy)/),
+      ...Object.keys(template.findResources('AWS::StepFunctions::StateMachine')),
+      ...Object.keys(template.findResources('AWS::DynamoDB::Table')),
+    ];
+    expect(shared).toHaveLength(4);
+    const imports = Object.values<any>(template.findResources('Custom::EventDataStoreImport'));
+    expect(imports).toHaveLength(2);
+    const rolePolicies = imports.map((resource) => {
+      expect(resource.DependsOn).toEqual(expect.arrayContaining(shared));
+      const own = resource.DependsOn.filter((id: string) => /ImportRole[0-9A-F]{8}Policy/.test(id));
+      expect(own).toHaveLength(1);
+      return own[0];
+    });
+    // Each store its own role, and so its own policy.
+    expect(new Set(rolePolicies).size).toBe(2);
   });
 
-  test('three log groups, kept a year, with CloudWatch Logs\' own encryption', () => {
+  test('two log groups (the function\'s and the state machine\'s), kept a year, with CloudWatch Logs\' own encryption', () => {
     const groups = Object.values<any>(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(2);
     for (const g of groups) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.Properties.KmsKeyId).toBeUndefined();
     }
   });
 
-  test('the waiter state machine logs everything (without execution data) and is traced with X-Ray', () => {
+  test('the ledger: on demand, point-in-time recovery, retained, encrypted with DynamoDB\'s AWS managed key', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+  });
+
+  test('the orchestrator state machine (Standard) logs everything (without execution data) and is traced with X-Ray', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
       LoggingConfiguration: {
         Level: 'ALL',
         IncludeExecutionData: false,
-        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('WaiterLogs'), 'Arn'] } } }],
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('StateMachineLogs'), 'Arn'] } } }],
       },
       TracingConfiguration: { Enabled: true },
     });
@@ -122,15 +165,26 @@ describe('defaults (no handler options)', () => {
       LogGroupName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^/aws/vendedlogs/states/'), Match.anyValue()]] },
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('waiterstatemachineRole') }],
+      Roles: [{ Ref: Match.stringLikeRegexp('StateMachineRole') }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['xray:PutTraceSegments']), Resource: '*' })]) },
     });
   });
 
   test('the state machine waits for its role\'s managed policy (logging is checked when it is created)', () => {
     const [machine] = Object.values<any>(template.findResources('AWS::StepFunctions::StateMachine'));
-    const [waiterPolicyId] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('waiterstatemachineRole') }] } }));
-    expect(machine.DependsOn).toContain(waiterPolicyId);
+    const [machinePolicyId] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('StateMachineRole') }] } }));
+    expect(machine.DependsOn).toContain(machinePolicyId);
+  });
+
+  test('the function may read only this stack, by its ID', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
+          Resource: { Ref: 'AWS::StackId' },
+        })]),
+      },
+    });
   });
 
   test('the template has no dependency cycle and no dangling reference', () => {
@@ -139,20 +193,28 @@ describe('defaults (no handler options)', () => {
 });
 
 describe('additional imports stay cheap', () => {
-  test('one resource per import, also under RemovalPolicy.DESTROY (its permission joins the shared policies)', () => {
-    const count = (n: number, removalPolicy?: RemovalPolicy) => {
-      const stack = newStack();
-      for (let i = 0; i < n; i++) {
-        new EventDataStoreImport(stack, `Import${i}`, {
-          source: ImportSource.fromEventDataStoreArn(store(i)),
-          removalPolicy,
-          handler: { logRetention: logs.RetentionDays.ONE_YEAR },
-        });
-      }
-      return Object.keys(Template.fromStack(stack).toJSON().Resources).length;
-    };
-    expect(count(3) - count(2)).toBe(1);
-    expect(count(3, RemovalPolicy.DESTROY) - count(2, RemovalPolicy.DESTROY)).toBe(1);
+  const count = (stores: number[], removalPolicy?: RemovalPolicy) => {
+    const stack = newStack();
+    stores.forEach((s, i) => {
+      new EventDataStoreImport(stack, `Import${i}`, {
+        source: ImportSource.fromEventDataStoreArn(store(s)),
+        // A store imported more than once: each import its own window.
+        timeRange: ImportTimeRange.fromEpochMillis(Date.UTC(2024, 0, 1 + i), Date.UTC(2024, 0, 2 + i)),
+        removalPolicy,
+        handler: { logRetention: logs.RetentionDays.ONE_YEAR },
+      });
+    });
+    return Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+  };
+
+  test('another import of a store already imported: one resource, also under RemovalPolicy.DESTROY (its permission joins the shared policies)', () => {
+    expect(count([0, 1, 1]) - count([0, 1])).toBe(1);
+    expect(count([0, 1, 1], RemovalPolicy.DESTROY) - count([0, 1], RemovalPolicy.DESTROY)).toBe(1);
+  });
+
+  test('an import of another store: its resource and that store\'s import role and managed policy', () => {
+    expect(count([0, 1, 2]) - count([0, 1])).toBe(3);
+    expect(count([0, 1, 2], RemovalPolicy.DESTROY) - count([0, 1], RemovalPolicy.DESTROY)).toBe(3);
   });
 });
 
@@ -164,34 +226,55 @@ describe('a strict organisation\'s handler options', () => {
   const template = Template.fromStack(stack);
   const functions = Object.values<any>(template.findResources('AWS::Lambda::Function'));
 
-  test('all four functions run in the VPC, with one security group that allows outbound HTTPS only', () => {
+  test('the function runs in the VPC, with one security group that allows outbound HTTPS only', () => {
     template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       VpcId: 'vpc-0123456789abcdef0',
       SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
     });
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(1);
     for (const fn of functions) {
       expect(fn.Properties.VpcConfig).toEqual({
         SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-        SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/ImportProviderSecurityGroup/), 'GroupId'] }],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/OrchestratorSecurityGroup/), 'GroupId'] }],
       });
     }
   });
 
-  test('the functions\' roles may manage their network interfaces, in managed policies', () => {
-    const eniPolicies = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy'))
-      .filter((p) => p.Properties.PolicyDocument.Statement.some((s: any) => ([] as string[]).concat(s.Action).includes('ec2:CreateNetworkInterface')));
-    // The handler's role and the two framework roles.
-    expect(eniPolicies).toHaveLength(3);
+  test('the function\'s role may manage its network interfaces, in a managed policy', () => {
+    const eniPolicies = Object.entries<any>(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter(([, p]) => p.Properties.PolicyDocument.Statement.some((s: any) => ([] as string[]).concat(s.Action).includes('ec2:CreateNetworkInterface')));
+    expect(eniPolicies.map(([, p]) => p.Properties.Roles)).toEqual([[{ Ref: expect.stringMatching(/OrchestratorHandlerRole/) }]]);
     template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
-  test('reserved concurrency and environment encryption on all four functions', () => {
+  test('reserved concurrency and environment encryption on the function', () => {
     for (const fn of functions) {
       expect(fn.Properties.ReservedConcurrentExecutions).toBe(2);
       expect(fn.Properties.KmsKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^OrgLogKey/), 'Arn'] });
     }
+  });
+
+  test('the ledger is encrypted with the organisation\'s key, which the function may use for it', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrgLogKey'), 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('OrchestratorHandlerRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrgLogKey'), 'Arn'] },
+        })]),
+      },
+    });
+  });
+
+  test('the poll interval is the state machine\'s wait', () => {
+    const [machine] = Object.values<any>(template.findResources('AWS::StepFunctions::StateMachine'));
+    const definition = JSON.stringify(machine.Properties.DefinitionString);
+    expect(definition).toMatch(/\\"Seconds\\":600\b/);
+    expect(definition).not.toMatch(/\\"Seconds\\":300\b/);
   });
 
   test('the log groups are encrypted with the key, whose policy lets CloudWatch Logs use it for the account\'s log groups', () => {
@@ -226,7 +309,7 @@ describe('options the user brings', () => {
     }
   });
 
-  test('log retention applies to the three log groups', () => {
+  test('log retention applies to the two log groups', () => {
     const stack = newStack();
     addImport(stack, 'Import', { logRetention: logs.RetentionDays.FIVE_YEARS });
     for (const g of Object.values<any>(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'))) {
@@ -240,6 +323,8 @@ describe('options the user brings', () => {
     ['no security group', (s) => ({ vpc: importedVpc(s), securityGroups: [] }), /handler\.securityGroups must not be empty/],
     ['zero reserved concurrency', () => ({ reservedConcurrentExecutions: 0 }), /handler\.reservedConcurrentExecutions must be a whole number of at least 1, got 0/],
     ['fractional reserved concurrency', () => ({ reservedConcurrentExecutions: 1.5 }), /handler\.reservedConcurrentExecutions .* got 1\.5/],
+    ['a poll interval under a minute', () => ({ pollInterval: Duration.seconds(30) }), /handler\.pollInterval must be between 1 minute and 1 hour, got 30 seconds/],
+    ['a poll interval over an hour', () => ({ pollInterval: Duration.hours(2) }), /handler\.pollInterval must be between 1 minute and 1 hour, got 2 hours/],
   ])('rejects %s', (_name, options, message) => {
     const stack = newStack();
     expect(() => addImport(stack, 'Import', options(stack))).toThrow(message);
@@ -266,8 +351,11 @@ describe('one handler per stack: later imports must agree with the first', () =>
       vpc: importedVpc(stack, 'SameVpcAgain'),
       logEncryptionKey: kms.Key.fromKeyArn(stack, 'SameKeyAgain', key.keyArn),
     }, store(3))).not.toThrow();
-    // Still one provider: one handler function and its three framework functions.
-    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 4);
+    // Still one orchestrator: one function, one state machine, one ledger.
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
   });
 
   test('the logRetention default counts as set: repeating it is fine, changing it is not', () => {
@@ -294,6 +382,8 @@ describe('one handler per stack: later imports must agree with the first', () =>
     ['a log encryption key where the first import had none', (s) => [{}, { logEncryptionKey: new kms.Key(s, 'K') }], 'handler.logEncryptionKey'],
     ['another reserved concurrency', () => [{ reservedConcurrentExecutions: 2 }, { reservedConcurrentExecutions: 5 }], 'handler.reservedConcurrentExecutions'],
     ['another environment key', (s) => [{ environmentEncryption: new kms.Key(s, 'K1') }, { environmentEncryption: new kms.Key(s, 'K2') }], 'handler.environmentEncryption'],
+    ['a ledger key where the first import had none', (s) => [undefined, { ledgerEncryptionKey: new kms.Key(s, 'K') }], 'handler.ledgerEncryptionKey'],
+    ['another poll interval', () => [{ pollInterval: Duration.minutes(5) }, { pollInterval: Duration.minutes(10) }], 'handler.pollInterval'],
   ])('a later import with %s fails, naming the option', (_name, options, prop) => {
     const stack = newStack();
     const [first, later] = options(stack);

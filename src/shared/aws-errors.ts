@@ -44,7 +44,8 @@ export function classifyError(error: unknown): ErrorKind {
   const text = `${name} ${errorMessage(error)} ${e?.code ?? ''}`;
   const status = e?.$metadata?.httpStatusCode;
   // The service's own error names first: they say exactly what happened.
-  if (name === 'ResourceNotFoundException') return 'not-found';
+  // ResourceNotFoundException, CloudTrail's EventDataStoreNotFoundException, Step Functions' ExecutionDoesNotExist...
+  if (/NotFound(Exception)?$|DoesNotExist$/.test(name)) return 'not-found';
   if (name === 'InvalidParameterException' || name === 'ValidationException') {
     // A role that cannot be assumed yet is reported as an invalid parameter by some services.
     return PERMISSIONS.test(errorMessage(error)) ? 'permissions' : 'invalid';

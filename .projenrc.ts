@@ -78,6 +78,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock-jest@^4',
     'aws-cdk@^2.1100.0',
     'esbuild',
+    // The deploy-time tests: the state machine run locally, the ledger on a real DynamoDB
+    // implementation, and the real SDK clients the toy handlers use.
+    'aws-local-stepfunctions@^3',
+    'dynalite@^4',
+    '@aws-sdk/client-dynamodb@^3.952.0',
+    '@aws-sdk/client-sfn@^3.952.0',
   ],
 
   experimentalIntegRunner: true,
@@ -87,6 +93,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.ts'],
+      // aws-local-stepfunctions v3 needs Node 22's Promise.withResolvers.
+      setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
       // The bundled handler is tested, but its coverage is the SDK's: count the sources only.
       coveragePathIgnorePatterns: ['/node_modules/', '/assets/'],

@@ -3,7 +3,7 @@
  * (AWS_ENDPOINT_URL and friends), and fake output streams.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudFormationStandIn, CloudFormationStandInOptions } from './cloudformation-stand-in';
+import { CloudFormationStandIn, CloudFormationStandInOptions } from '../stand-in/cloudformation-stand-in';
 import { CloudWatchLogsStandIn, StandInOptions } from '../stand-in/cloudwatch-logs-stand-in';
 
 export const REGION = 'us-east-1';

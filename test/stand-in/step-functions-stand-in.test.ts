@@ -24,7 +24,7 @@ const LOOP = {
     Poll: {
       Type: 'Task',
       Resource: 'arn:aws:lambda:us-east-1:111122223333:function:Poller',
-      Parameters: { 'count.$': '$.count', 'execution.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'machine.$': '$$.StateMachine.Id', 'startTime.$': '$$.Execution.StartTime' },
+      Parameters: { 'count.$': '$.count', 'execution.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'machine.$': '$$.StateMachine.Id', 'startTime.$': '$$.Execution.StartTime', 'nested': { 'count.$': '$.count' } },
       Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 60, MaxAttempts: 2 }],
       Next: 'Done?',
     },
@@ -50,7 +50,7 @@ test('an execution runs the definition: local tasks, compressed Wait and Retry, 
   const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
   expect(described).toMatchObject({ status: 'SUCCEEDED', name: 'run-1', input: '{"count":0}', output: '{"count":3}' });
   expect(seen).toHaveLength(4); // one retry, then three polls
-  expect(seen[0]).toMatchObject({ execution: started.executionArn, name: 'run-1', machine: arn });
+  expect(seen[0]).toMatchObject({ execution: started.executionArn, name: 'run-1', machine: arn, nested: { count: 0 } });
   expect(Date.parse(seen[0].startTime)).toBeGreaterThan(0);
   const types = standIn.execution('run-1').events.map((e) => e.type);
   expect(types.filter((t) => t === 'StateRetried')).toHaveLength(1);

@@ -131,7 +131,8 @@ export class StepFunctionsStandIn {
   /** Registers a state machine (definition: ASL object or JSON string); returns its ARN. */
   public addStateMachine(name: string, definition: object | string): string {
     const arn = `arn:aws:states:${this.region}:${this.account}:stateMachine:${name}`;
-    const parsed = typeof definition === 'string' ? JSON.parse(definition) : structuredClone(definition);
+    // A JSON copy, not structuredClone: the engine only resolves nested `.$` keys in objects of its own realm (jest's sandbox).
+    const parsed = JSON.parse(typeof definition === 'string' ? definition : JSON.stringify(definition));
     clampTimeouts(parsed);
     const machine = new StateMachine(parsed, { validationOptions: { checkArn: false } });
     this.machines.set(arn, { arn, name, definition: parsed, machine });

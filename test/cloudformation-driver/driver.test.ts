@@ -1,6 +1,6 @@
-import { CloudFormationStandIn } from '../stand-in/cloudformation-stand-in';
 import { CloudFormationDriver, CloudFormationEvent } from './driver';
 import * as seq from './sequences';
+import { CloudFormationStandIn } from '../stand-in/cloudformation-stand-in';
 
 type Answer = { Status: 'SUCCESS' | 'FAILED'; PhysicalResourceId?: string; Reason?: string } | undefined;
 

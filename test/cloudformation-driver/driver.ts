@@ -153,7 +153,8 @@ export class CloudFormationDriver {
 
   /** Waits for the first response to `event` (possibly one PUT already), up to the service timeout. */
   public async await(event: CloudFormationEvent, timeoutMs = this.serviceTimeoutMs): Promise<Outcome> {
-    const response = this.responses.find((r) => r.RequestId === event.RequestId) ?? await new Promise<CloudFormationResponse | undefined>((resolve) => {
+    const already = this.responses.find((r) => r.RequestId === event.RequestId);
+    const response = already ?? await new Promise<CloudFormationResponse | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), timeoutMs);
       const list = this.waiters.get(event.RequestId) ?? [];
       list.push((r) => {

@@ -66,7 +66,9 @@ export async function lostCreateResponse(d: CloudFormationDriver, logicalId: str
  * Delete with an invented ID; the Create's later answer is captured but changes nothing.
  * `whileWaiting` runs first (e.g. to let the import start).
  */
-export async function otherResourceFailsDuringCreate(d: CloudFormationDriver, logicalId: string, props: Props, whileWaiting: () => Promise<void> = async () => {}): Promise<SequenceResult> {
+export async function otherResourceFailsDuringCreate(
+  d: CloudFormationDriver, logicalId: string, props: Props, whileWaiting: () => Promise<void> = async () => {},
+): Promise<SequenceResult> {
   d.setStackStatus('CREATE_IN_PROGRESS');
   d.setResource(logicalId, undefined, 'CREATE_IN_PROGRESS');
   const event = d.event('Create', logicalId, props);
@@ -88,7 +90,9 @@ export async function otherResourceFailsDuringCreate(d: CloudFormationDriver, lo
  * then whatever CloudFormation does with the answer (see the file comment). `otherResourceFails`
  * fails the stack after this resource's Update succeeded.
  */
-export async function updateStack(d: CloudFormationDriver, logicalId: string, props: Props, options: { otherResourceFails?: boolean } = {}): Promise<SequenceResult> {
+export async function updateStack(
+  d: CloudFormationDriver, logicalId: string, props: Props, options: { otherResourceFails?: boolean } = {},
+): Promise<SequenceResult> {
   const oldId = d.physicalId(logicalId);
   const oldProps = d.properties.get(logicalId) ?? {};
   d.setStackStatus('UPDATE_IN_PROGRESS');

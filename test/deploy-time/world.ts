@@ -68,7 +68,11 @@ export class DeployTimeWorld {
       world.stepFunctions.addStateMachine(id, renderDefinition(template, { logicalId: id, names }));
     }
     world.driver = await CloudFormationDriver.start({
-      handler: world.handler, cloudFormation: world.cloudFormation, stackName: options.stackName, resourceType, serviceToken,
+      handler: world.handler,
+      cloudFormation: world.cloudFormation,
+      stackName: options.stackName,
+      resourceType,
+      serviceToken,
       serviceTimeoutMs: options.serviceTimeoutMs,
     });
     return world;
@@ -84,7 +88,7 @@ export class DeployTimeWorld {
   public handler!: CustomResourceHandler;
   /** What the bundle logged (console.log/info/warn/error), one string per call. */
   public readonly logLines: string[] = [];
-  private restore: () => void = () => {};
+  private restore?: () => void;
 
   private constructor(
     public readonly template: any,
@@ -94,6 +98,7 @@ export class DeployTimeWorld {
     public readonly resources: string[],
     public readonly dynamodb: DynamoDbStandIn,
   ) {}
+
 
   /** The custom resource's Properties from the template, resolved, without ServiceToken (what to pass the sequences). */
   public properties(logicalId = this.resources[0]): Record<string, unknown> {
@@ -127,7 +132,7 @@ export class DeployTimeWorld {
 
   /** Stops everything and restores the environment; then fails if anything violated the models. */
   public async close(): Promise<void> {
-    this.restore();
+    this.restore?.();
     await Promise.all([this.stepFunctions?.stop(), this.driver?.close(), this.logs?.stop(), this.cloudFormation?.stop(), this.dynamodb.stop()]);
     const violations = this.violations();
     if (violations.length > 0) throw new Error(`world: violations:\n${violations.join('\n')}`);

@@ -466,40 +466,24 @@ async function setUpAgain(options: StandInOptions): Promise<void> {
 
 describe('shapes (checked against the SDK service model)', () => {
   test('every request and response of a whole import matches the model', async () => {
-    const standIn = await CloudWatchLogsStandIn.start({ account: '111122223333' });
-    try {
-      const store = 'arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/shapes';
-      standIn.addEventDataStore({ arn: store });
-      const client = cloudWatchLogsClientFor(standIn);
-      const now = Date.now();
-      const created = await client.send(new CreateImportTaskCommand({
-        importSourceArn: store, importRoleArn: 'arn:aws:iam::111122223333:role/r', importFilter: { startEventTime: now - 1000, endEventTime: now },
-      }));
-      await client.send(new DescribeImportTasksCommand({ importId: created.importId }));
-      await client.send(new DescribeImportTaskBatchesCommand({ importId: created.importId! }));
-      await client.send(new CancelImportTaskCommand({ importId: created.importId! }));
-      await expect(client.send(new CancelImportTaskCommand({ importId: created.importId! }))).rejects.toThrow();
-      expect(standIn.shapeViolations).toEqual([]);
-    } finally {
-      await standIn.stop();
-    }
+    const { importId } = await create({ importFilter: { startEventTime: Date.now() - DAY, endEventTime: Date.now() } });
+    await client.send(new DescribeImportTasksCommand({ importId }));
+    await client.send(new DescribeImportTaskBatchesCommand({ importId }));
+    await client.send(new CancelImportTaskCommand({ importId }));
+    await expect(client.send(new CancelImportTaskCommand({ importId }))).rejects.toThrow();
+    expect(standIn.shapeViolations).toEqual([]);
   });
 
   test('a request outside the model is recorded as a violation', async () => {
-    const standIn = await CloudWatchLogsStandIn.start();
-    try {
-      const res = await fetch(standIn.endpoint, {
-        method: 'POST',
-        headers: { 'x-amz-target': 'Logs_20140328.CreateImportTask', 'content-type': 'application/x-amz-json-1.1' },
-        body: JSON.stringify({ importSourceArn: 'arn:aws:cloudtrail:us-east-1:1:eventdatastore/x', roleArn: 'r' }),
-      });
-      expect(res.status).toBe(400);
-      expect(standIn.shapeViolations).toEqual([
-        'CreateImportTask: request.importRoleArn: required member of CreateImportTaskRequest is missing',
-        'CreateImportTask: request.roleArn: not a member of CreateImportTaskRequest',
-      ]);
-    } finally {
-      await standIn.stop();
-    }
+    const res = await fetch(standIn.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'Logs_20140328.CreateImportTask', 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ importSourceArn: STORE_ARN, roleArn: ROLE_ARN }),
+    });
+    expect(res.status).toBe(400);
+    expect(standIn.shapeViolations).toEqual([
+      'CreateImportTask: request.importRoleArn: required member of CreateImportTaskRequest is missing',
+      'CreateImportTask: request.roleArn: not a member of CreateImportTaskRequest',
+    ]);
   });
 });

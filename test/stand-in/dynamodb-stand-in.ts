@@ -24,7 +24,9 @@ export function tablesFromTemplate(template: Template): Array<{ logicalId: strin
       // GlobalTable: throughput is per replica/index (write capacity only); a test table needs one.
       const throughput = p.ProvisionedThroughput ?? (provisioned ? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } : undefined);
       const index = (i: any) => ({
-        IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection,
+        IndexName: i.IndexName,
+        KeySchema: i.KeySchema,
+        Projection: i.Projection,
         ProvisionedThroughput: provisioned ? (i.ProvisionedThroughput ?? throughput) : undefined,
       });
       return {
@@ -36,7 +38,7 @@ export function tablesFromTemplate(template: Template): Array<{ logicalId: strin
           BillingMode: p.BillingMode ?? 'PROVISIONED',
           ProvisionedThroughput: throughput,
           GlobalSecondaryIndexes: p.GlobalSecondaryIndexes?.map(index),
-          LocalSecondaryIndexes: p.LocalSecondaryIndexes?.map((i: any) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })),
+          LocalSecondaryIndexes: p.LocalSecondaryIndexes?.map(({ IndexName, KeySchema, Projection }: any) => ({ IndexName, KeySchema, Projection })),
         },
       };
     });

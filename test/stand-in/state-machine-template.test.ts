@@ -10,7 +10,7 @@ test('the DefinitionString renders to plain ASL with the world\'s names', () => 
 
   expect(asl.StartAt).toBe('Schedule');
   expect(asl.States.Schedule.Resource).toBe(`arn:aws:lambda:us-east-1:111122223333:function:${functionId}`);
-  expect(asl.States.Schedule.Parameters).toMatchObject({ table: tableId, 'execution.$': '$$.Execution.Id' });
+  expect(asl.States.Schedule.Parameters).toMatchObject({ 'table': tableId, 'execution.$': '$$.Execution.Id' });
   expect(asl.States.Substituted.Parameters.table).toBe(tableId);
   expect(asl.States.Watch).toMatchObject({ Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: `arn:aws:lambda:us-east-1:111122223333:function:${functionId}` } });
   expect(asl.States.Notify.Parameters.TopicArn).toBe(`arn:aws:sns:us-east-1:111122223333:${topicId}`);

@@ -21,7 +21,7 @@ afterEach(async () => {
 const LOOP = {
   StartAt: 'Poll',
   States: {
-    Poll: {
+    'Poll': {
       Type: 'Task',
       Resource: 'arn:aws:lambda:us-east-1:111122223333:function:Poller',
       Parameters: { 'count.$': '$.count', 'execution.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'machine.$': '$$.StateMachine.Id', 'startTime.$': '$$.Execution.StartTime', 'nested': { 'count.$': '$.count' } },

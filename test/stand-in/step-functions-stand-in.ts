@@ -207,7 +207,13 @@ export class StepFunctionsStandIn {
       for await (const event of eventLogs) events.push(event as any);
     })();
     const record: ExecutionRecord = {
-      executionArn, stateMachineArn: entry.arn, name, input, status: 'RUNNING', startDate, events,
+      executionArn,
+      stateMachineArn: entry.arn,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate,
+      events,
       done: result.then(
         (output) => this.close(record, 'SUCCEEDED', { output: JSON.stringify(output ?? null) }),
         (e) => this.close(record, ...failure(e)),
@@ -249,8 +255,8 @@ export class StepFunctionsStandIn {
     return { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides };
   }
 
-  private compress(seconds: number): number {
-    return Math.min(seconds * 1000 * this.timeScale, this.maxWaitMs);
+  private compress(durationSeconds: number): number {
+    return Math.min(durationSeconds * 1000 * this.timeScale, this.maxWaitMs);
   }
 
   // ---- HTTP ----

@@ -43,7 +43,7 @@ test('a thrown error reaches Retry and Catch by its name, with Lambda\'s Cause',
       Try: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: 'arn:aws:lambda:us-east-1:111122223333:function:Fn:$LATEST', 'Payload.$': '$' },
+        Parameters: { 'FunctionName': 'arn:aws:lambda:us-east-1:111122223333:function:Fn:$LATEST', 'Payload.$': '$' },
         Retry: [{ ErrorEquals: ['RetryLater'], IntervalSeconds: 30, MaxAttempts: 2 }],
         Catch: [{ ErrorEquals: ['RetryLater'], ResultPath: '$.error', Next: 'Caught' }],
         End: true,
@@ -68,7 +68,7 @@ test('other integrations go to the recorder, which decides their result', async 
     StartAt: 'Get',
     States: {
       Get: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:dynamodb:getItem', Parameters: { TableName: 't', Key: { pk: { S: 'x' } } }, ResultPath: '$.got', Next: 'Put' },
-      Put: { Type: 'Task', Resource: 'arn:aws:states:::events:putEvents', Parameters: { Entries: [{ Source: 'test', 'Detail.$': '$.got' }] }, End: true },
+      Put: { Type: 'Task', Resource: 'arn:aws:states:::events:putEvents', Parameters: { Entries: [{ 'Source': 'test', 'Detail.$': '$.got' }] }, End: true },
     },
   });
   const execution = standIn.startExecution(arn);

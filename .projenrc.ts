@@ -86,7 +86,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock-jest@^4',
     'aws-cdk@^2.1100.0',
     'esbuild',
-    // A real DynamoDB implementation for the tests (the ledger, the status command).
+    // The deploy-time tests: the state machine run locally, the ledger on a real DynamoDB
+    // implementation, and the real SDK clients the toy handlers use.
+    'aws-local-stepfunctions@^3',
     'dynalite@^4',
   ],
 
@@ -97,6 +99,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.ts'],
+      // aws-local-stepfunctions v3 needs Node 22's Promise.withResolvers.
+      setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
       // The bundled handler is tested, but its coverage is the SDK's: count the sources only.
       coveragePathIgnorePatterns: ['/node_modules/', '/assets/'],

@@ -463,3 +463,27 @@ async function setUpAgain(options: StandInOptions): Promise<void> {
   await standIn.stop();
   await setUp(options);
 }
+
+describe('shapes (checked against the SDK service model)', () => {
+  test('every request and response of a whole import matches the model', async () => {
+    const { importId } = await create({ importFilter: { startEventTime: Date.now() - DAY, endEventTime: Date.now() } });
+    await client.send(new DescribeImportTasksCommand({ importId }));
+    await client.send(new DescribeImportTaskBatchesCommand({ importId }));
+    await client.send(new CancelImportTaskCommand({ importId }));
+    await expect(client.send(new CancelImportTaskCommand({ importId }))).rejects.toThrow();
+    expect(standIn.shapeViolations).toEqual([]);
+  });
+
+  test('a request outside the model is recorded as a violation', async () => {
+    const res = await fetch(standIn.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'Logs_20140328.CreateImportTask', 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ importSourceArn: STORE_ARN, roleArn: ROLE_ARN }),
+    });
+    expect(res.status).toBe(400);
+    expect(standIn.shapeViolations).toEqual([
+      'CreateImportTask: request.importRoleArn: required member of CreateImportTaskRequest is missing',
+      'CreateImportTask: request.roleArn: not a member of CreateImportTaskRequest',
+    ]);
+  });
+});

@@ -13,6 +13,10 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
 import { LoopbackServer } from './loopback-server';
+import { ServiceModel } from './service-shapes';
+
+/** The SDK's model of CloudWatch Logs: every body the stand-in receives or sends is checked against it. */
+const MODEL = ServiceModel.of('@aws-sdk/client-cloudwatch-logs');
 
 /** Status of an import task or of one of its batches. */
 export type ImportStatus = 'IN_PROGRESS' | 'CANCELLED' | 'COMPLETED' | 'FAILED';
@@ -142,6 +146,12 @@ export class CloudWatchLogsStandIn {
   public readonly imports: ImportRecord[] = [];
   /** Every request received, in order, including faulted ones. */
   public readonly calls: CallRecord[] = [];
+  /**
+   * Where a request or a response of the stand-in did not match the SDK's service model (unknown
+   * member, missing required member, wrong type), as `<operation>: <violation>`. Tests of what
+   * ships assert it empty.
+   */
+  public readonly shapeViolations: string[] = [];
 
   private server!: LoopbackServer;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -317,6 +327,7 @@ export class CloudWatchLogsStandIn {
     }
     const call: CallRecord = { operation, request };
     this.calls.push(call);
+    if (request !== undefined) this.recordViolations(operation, MODEL.checkRequest(operation, request));
 
     const fault = this.takeFault(operation, false);
     let outcome: Outcome | 'drop';
@@ -341,6 +352,9 @@ export class CloudWatchLogsStandIn {
         'x-amzn-requestid': randomUUID(),
       };
       if (outcome.error) headers['x-amzn-errortype'] = outcome.error;
+      this.recordViolations(operation, outcome.error
+        ? MODEL.checkError(outcome.error, outcome.body)
+        : MODEL.checkResponse(operation, JSON.parse(JSON.stringify(outcome.body))));
       res.writeHead(outcome.status, headers);
       res.end(JSON.stringify(outcome.body));
     };
@@ -504,6 +518,10 @@ export class CloudWatchLogsStandIn {
   }
 
   // ---- helpers ----
+
+  private recordViolations(operation: string, violations: string[]): void {
+    this.shapeViolations.push(...violations.map((v) => `${operation}: ${v}`));
+  }
 
   private addFault(kind: FaultKind, n: number, operation?: string): void {
     if (n > 0) this.faults.push({ kind, remaining: n, operation });

@@ -3,7 +3,7 @@
  * SDK reads (AWS_ENDPOINT_URL and friends), and fake output streams.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudFormationStandIn, CloudFormationStandInOptions } from './cloudformation-stand-in';
+import { CloudFormationStandIn, CloudFormationStandInOptions } from '../stand-in/cloudformation-stand-in';
 import { DynamoDbStandIn, SynthesizedStack, synthesizedStack } from './ledger-fixture';
 import { Ledger } from '../../src/ledger/ledger';
 import { CloudWatchLogsStandIn, StandInOptions } from '../stand-in/cloudwatch-logs-stand-in';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { CreateTableCommand, CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { StackResourceInit } from './cloudformation-stand-in';
+import type { StackResourceInit } from '../stand-in/cloudformation-stand-in';
 import { EventDataStoreImport, ImportSource } from '../../src';
 import { Ledger } from '../../src/ledger/ledger';
 import { OwnerRecord, partitionKey } from '../../src/ledger/record';

@@ -20,6 +20,11 @@ export interface Slots {
 /** Changes to a record: a value sets the attribute, `undefined` removes it. */
 export type RecordChanges = Partial<{ -readonly [K in keyof OwnerRecord]: OwnerRecord[K] | undefined }>;
 
+/** Only the key: records are passed where keys are expected, and DynamoDB rejects extra attributes. */
+function keyOf(key: RecordKey): RecordKey {
+  return { pk: key.pk, sk: key.sk };
+}
+
 export class Ledger {
   private readonly documents: DynamoDBDocumentClient;
 
@@ -28,7 +33,7 @@ export class Ledger {
   }
 
   public async get(key: RecordKey): Promise<OwnerRecord | undefined> {
-    const out = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const out = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }));
     return out.Item as OwnerRecord | undefined;
   }
 
@@ -72,7 +77,7 @@ export class Ledger {
     }
     return this.conditionally(new UpdateCommand({
       TableName: this.tableName,
-      Key: key,
+      Key: keyOf(key),
       UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
@@ -88,7 +93,7 @@ export class Ledger {
     // Two steps: a missing map cannot take a nested SET in the same expression that creates it.
     await this.conditionally(new UpdateCommand({
       TableName: this.tableName,
-      Key: key,
+      Key: keyOf(key),
       UpdateExpression: 'SET #pending = if_not_exists(#pending, :empty)',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#pending': 'pendingResponses' },
@@ -97,7 +102,7 @@ export class Ledger {
     delete values[':empty'];
     return this.conditionally(new UpdateCommand({
       TableName: this.tableName,
-      Key: key,
+      Key: keyOf(key),
       UpdateExpression: 'SET #pending.#request = :response',
       ConditionExpression: `#state IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
       ExpressionAttributeNames: { '#pending': 'pendingResponses', '#request': response.requestId, '#state': 'state' },
@@ -110,7 +115,7 @@ export class Ledger {
   public async removePendingResponse(key: RecordKey, requestId: string): Promise<void> {
     await this.conditionally(new UpdateCommand({
       TableName: this.tableName,
-      Key: key,
+      Key: keyOf(key),
       UpdateExpression: 'REMOVE #pending.#request',
       ConditionExpression: 'attribute_exists(#pending.#request)',
       ExpressionAttributeNames: { '#pending': 'pendingResponses', '#request': requestId },

@@ -200,15 +200,18 @@ async function remove(rt: Runtime, event: CloudFormationRequest): Promise<void> 
   const pk = partitionKey(event.StackId, event.LogicalResourceId);
   const id = event.PhysicalResourceId;
   const own = isRecordId(id) ? await ledger.get({ pk, sk: id }) : undefined;
+  if (isRecordId(id) && !own) return answer(rt, reply, { status: 'SUCCESS', reason: 'nothing was created for this resource' });
+  const view = await stackView(rt, event);
   // An ID that is not a record's was invented by CloudFormation, which stopped waiting for a
-  // request: the records it never heard back about are the ones to stop.
-  const targets = own ? [own] : isRecordId(id) ? [] : (await ledger.recordsOf(pk)).filter((r) => r.cloudFormation !== 'SUCCESS' && !r.retiredAt);
+  // request (its answer may even have been sent, and lost): every record of the resource that is
+  // not the one CloudFormation holds as current is work it gave up on.
+  const targets = own ? [own] : (await ledger.recordsOf(pk)).filter((r) => !r.retiredAt && r.state !== 'WITHDRAWN' &&
+    (view.rollingBack !== undefined ? r.sk !== view.currentPhysicalId : r.cloudFormation !== 'SUCCESS'));
   if (targets.length === 0) return answer(rt, reply, { status: 'SUCCESS', reason: 'nothing was created for this resource' });
 
-  const view = await stackView(rt, event);
   const said: string[] = [];
   for (const target of targets) {
-    const gaveUp = target.cloudFormation !== 'SUCCESS';
+    const gaveUp = !own || target.cloudFormation !== 'SUCCESS';
     const destroy = target.removalPolicy === 'destroy';
     const intent = {
       cancel: destroy || gaveUp || view.rollingBack === true,

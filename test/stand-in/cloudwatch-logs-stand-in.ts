@@ -57,6 +57,8 @@ export interface StandInOptions {
   failAtBatch?: number;
   /** Event data store statuses that count as "ACTIVE" (unknown in AWS). Default `['ENABLED']`. */
   activeStoreStatuses?: string[];
+  /** How long a new import stays out of DescribeImportTasks (eventual consistency; unknown in AWS), ms. Default 0. */
+  listingLagMs?: number;
 }
 
 /** `StandInOptions` with defaults filled in. */
@@ -175,6 +177,7 @@ export class CloudWatchLogsStandIn {
       maxActiveImports: 3,
       describeUnknownImportId: 'empty',
       activeStoreStatuses: ['ENABLED'],
+      listingLagMs: 0,
       ...definedOnly(options),
     };
   }
@@ -454,6 +457,7 @@ export class CloudWatchLogsStandIn {
     const matching = this.imports
       .map((record, index) => ({ record, index }))
       .reverse()
+      .filter(({ record }) => Date.now() - record.creationTime >= this.options.listingLagMs)
       .filter(({ record, index }) => (after === undefined || index < after)
         && (request.importId === undefined || record.importId === request.importId)
         && (status === undefined || record.importStatus === status)

@@ -286,7 +286,19 @@ export class StepFunctionsStandIn {
     res.end(JSON.stringify(out));
   }
 
+  /** The next `n` calls of `operation` are refused with `code` (e.g. IAM still propagating). */
+  public refuseNext(n: number, operation: string, code = 'AccessDeniedException'): void {
+    this.refusals.push({ operation, code, remaining: n });
+  }
+
+  private readonly refusals: Array<{ operation: string; code: string; remaining: number }> = [];
+
   private dispatch(operation: string, request: any): unknown {
+    const refusal = this.refusals.find((r) => r.operation === operation && r.remaining > 0);
+    if (refusal) {
+      refusal.remaining--;
+      throw new ServiceError(refusal.code, `User is not authorized to perform: states:${operation} (stand-in fault)`);
+    }
     switch (operation) {
       case 'StartExecution': {
         const e = this.startExecution(request.stateMachineArn, request.input ?? '{}', request.name);

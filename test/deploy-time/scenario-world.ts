@@ -1,0 +1,59 @@
+/**
+ * A deploy-time world for the library itself: a stack synthesized with the construct, its
+ * orchestrator's state machine and ledger, and the BUNDLED orchestrator function (what ships).
+ */
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DeployTimeWorld } from './world';
+import { EventDataStoreImport, EventDataStoreImportProps, ImportSource } from '../../src';
+import { StandInOptions } from '../stand-in/cloudwatch-logs-stand-in';
+
+export const ASSET = path.join(__dirname, '..', '..', 'assets', 'orchestrator', 'orchestrator.lambda', 'index.js');
+export const ACCOUNT = '111122223333';
+export const REGION = 'us-east-1';
+
+export function storeArn(id = 'store-1'): string {
+  return `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/${id}`;
+}
+
+export type ImportDeclaration = Partial<Omit<EventDataStoreImportProps, 'source'>> & { readonly store?: string };
+
+/** Synthesizes a stack with these imports (logical ID = construct ID + hash, see `logicalIds`). */
+export function synthesize(imports: Record<string, ImportDeclaration>): { template: any; logicalIds: Record<string, string> } {
+  const stack = new Stack(new App(), 'ImportStack', { env: { account: ACCOUNT, region: REGION } });
+  const constructs = Object.entries(imports).map(([id, { store, ...props }]) =>
+    [id, new EventDataStoreImport(stack, id, { source: ImportSource.fromEventDataStoreArn(storeArn(store)), ...props })] as const);
+  const logicalIds = Object.fromEntries(constructs.map(([id, c]) => [id, stack.getLogicalId(c.node.defaultChild as any)]));
+  return { template: Template.fromStack(stack).toJSON(), logicalIds };
+}
+
+export interface ScenarioWorld {
+  readonly world: DeployTimeWorld;
+  /** The custom resource's logical ID, by construct ID. */
+  readonly ids: Record<string, string>;
+  /** The custom resource's properties as CloudFormation sends them, by construct ID. */
+  props(id: string, changes?: Record<string, unknown>): Record<string, unknown>;
+}
+
+export async function startScenario(imports: Record<string, ImportDeclaration>, options: { logs?: StandInOptions; serviceTimeoutMs?: number } = {}): Promise<ScenarioWorld> {
+  const { template, logicalIds } = synthesize(imports);
+  const world = await DeployTimeWorld.start({
+    template,
+    asset: ASSET,
+    logs: { account: ACCOUNT, autoAdvance: 1, ...options.logs },
+    serviceTimeoutMs: options.serviceTimeoutMs ?? 10_000,
+    env: {
+      // The function's own waits (IAM retries 240 ms, settle period 180 ms).
+      ORCHESTRATOR_TIME_SCALE: '0.001',
+      // Anything not given a stand-in goes nowhere: a closed loopback port, never AWS.
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    },
+  });
+  for (const declaration of Object.values(imports)) world.logs.addEventDataStore({ arn: storeArn(declaration.store), retentionDays: 3653 });
+  return {
+    world,
+    ids: logicalIds,
+    props: (id, changes = {}) => ({ ...world.properties(logicalIds[id]), ...changes }),
+  };
+}

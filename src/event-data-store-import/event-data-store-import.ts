@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -7,7 +7,7 @@ import { ImportHandlerOptions } from './handler-options';
 import { ImportProvider } from './import-provider';
 import { ImportSource } from './import-source';
 import { ImportTimeRange } from './import-time-range';
-import { checkOverlaps, checkSameEnvironment, checkTimeRange, countImportsInEnvironment, parseEventDataStoreArn, WARNING_PREFIX } from './validation';
+import { checkOverlaps, checkSameEnvironment, checkTimeRange, countImportsInEnvironment, parseEventDataStoreArn, warn } from './validation';
 
 
 /** Properties of an {@link EventDataStoreImport}. */
@@ -165,7 +165,7 @@ export class EventDataStoreImport extends Construct {
       allowCloudTrailToUseKey(source.keyPermissions.key);
     }
     if (source.keyPermissions?.assumption) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:kmsKeyIdToken`, source.keyPermissions.assumption);
+      warn(this, 'kmsKeyIdToken', source.keyPermissions.assumption);
     }
 
     const properties: ImportResourceProperties = {
@@ -212,7 +212,7 @@ export class EventDataStoreImport extends Construct {
       : ['slotWaitTimeout', props.slotWaitTimeout, Duration.minutes(10)] as const;
     const ignored = waitForCompletion ? props.slotWaitTimeout : props.completionTimeout;
     if (ignored) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:ignoredTimeout`,
+      warn(this, 'ignoredTimeout',
         waitForCompletion ? 'slotWaitTimeout is ignored with waitForCompletion: completionTimeout bounds the queue and the import.'
           : 'completionTimeout is ignored without waitForCompletion; set waitForCompletion: true to wait for the import.');
     }

@@ -122,7 +122,9 @@ project.npmignore?.exclude('/example/', '/docs/', '/.ci/', '/bench/', '/rosetta/
 // builds from source only where no prebuilt binary exists. Deny both explicitly: same behaviour, no list.
 project.package.addField('allowScripts', { 'esbuild': false, '@parcel/watcher': false });
 
-// Every task as quiet on Node 20 (supported here) as on newer versions: no jsii end-of-life banner.
+// Every task as quiet on Node 20 (supported here, see minNodeVersion) as on newer versions: no
+// jsii banners (end-of-life takes the major versions to silence; the others take any value).
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
 project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
 

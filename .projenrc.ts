@@ -191,6 +191,10 @@ project.addTask('rosetta:extract', {
   description: 'Compile every TypeScript example of README.md and the API docs (strict), translating them to each jsii language',
   steps: [{ execArgs: ['jsii-rosetta', 'extract', '--strict', '.jsii'] }],
 });
+const rosettaCheck = project.addTask('rosetta:check', {
+  description: 'Check the translations rosetta:extract made: no JavaScript Date, no fixture names, Python that parses',
+  steps: [{ exec: 'ts-node --prefer-ts-exts test/check-translations.ts' }],
+});
 
 // ---------------------------------------------------------------------------------------------
 // The test suite against the LATEST aws-cdk-lib too (the minimum, 2.257.0, is the installed
@@ -233,6 +237,7 @@ testCi.spawn(project.tasks.tryFind('compile')!);
 testCi.spawn(project.tasks.tryFind('docgen')!);
 testCi.exec('git diff --exit-code -- API.md || (echo "API.md is out of date: run npx projen docgen and commit it" && exit 1)');
 testCi.spawn(project.tasks.tryFind('rosetta:extract')!);
+testCi.spawn(rosettaCheck);
 testCi.spawn(codeOnly);
 testCi.spawn(project.tasks.tryFind('test')!);
 testCi.spawn(latestCdk);

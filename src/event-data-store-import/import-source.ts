@@ -27,9 +27,10 @@ export interface EventDataStoreArnSourceOptions {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * The store's retention period, so that time ranges outside it are rejected at synth time.
+   * The store's retention period. At synth time, a lookback or a window longer than it is an
+   * error (it can never fit), and a start older than it today is a warning.
    *
-   * @default - unknown: the service checks the time range at deploy time
+   * @default - unknown: the service checks the time range when the import runs
    */
   readonly retentionPeriod?: Duration;
 }

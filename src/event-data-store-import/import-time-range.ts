@@ -19,6 +19,10 @@ export abstract class ImportTimeRange {
   /**
    * Events from `start` to `end` (both inclusive). The dates are fixed at synth time, so the
    * template does not depend on when it is synthesized.
+   *
+   * Both ends are imported: a range that ends at 2025-01-01T00:00:00Z includes that first
+   * millisecond of 2025. For whole years or months, `calendarYear` and `calendarMonth` end one
+   * millisecond earlier, so that consecutive ones never overlap.
    */
   public static between(start: Date, end: Date): ImportTimeRange {
     return new FixedTimeRange(start.getTime(), end.getTime(), `ImportTimeRange.between(${describeDate(start)}, ${describeDate(end)})`, 'Date');

@@ -32,6 +32,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
+  // commit-and-tag-version 13 (projen's default, used only by the release's `bump`) and its
+  // conventional-changelog dependencies declare node >= 22: on Node 20, the minimum supported here,
+  // `npm ci` printed some 85 EBADENGINE lines for them. 12 does the same job on node >= 18.
+  bumpPackage: 'commit-and-tag-version@^12',
 
   // Publishing names for every jsii language (Construct Hub shows them all).
   publishToPypi: {
@@ -98,9 +102,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The test task must fail when a snapshot changes; `npx projen test:update` rewrites them.
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
+      // Quiet output on every supported Node.js version, and Node 22's Promise.withResolvers
+      // (aws-local-stepfunctions v3 calls it) on Node 20: see test/setup/.
+      setupFiles: ['<rootDir>/test/setup/env.ts', '<rootDir>/test/setup/polyfills.ts'],
       snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.ts'],
-      // aws-local-stepfunctions v3 needs Node 22's Promise.withResolvers.
-      setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
       // The bundled handler is tested, but its coverage is the SDK's: count the sources only.
       coveragePathIgnorePatterns: ['/node_modules/', '/assets/'],
@@ -120,14 +125,29 @@ for (const task of project.tasks.all.filter((t) => /^bundle:.*\.lambda$/.test(t.
   }
 }
 
-// Keep compiled test files out of the package.
-project.npmignore?.exclude('/example/', '/docs/', '/.ci/');
+// The package is what users run: no example, docs, CI, benchmarks or rosetta fixtures
+// (test/package-contents.test.ts checks the list `npm pack` makes).
+project.npmignore?.exclude('/example/', '/docs/', '/.ci/', '/bench/', '/rosetta/');
+
+// npm 11.19+ skips dependencies' install scripts unless package.json decides, and lists the
+// undecided ones after every install. Neither is needed: esbuild's postinstall only checks the
+// binary its platform package already installed, and @parcel/watcher (a dependency of the tools)
+// builds from source only where no prebuilt binary exists. Deny both explicitly: same behaviour, no list.
+project.package.addField('allowScripts', { 'esbuild': false, '@parcel/watcher': false });
+
+// Every task as quiet on Node 20 (supported here, see minNodeVersion) as on newer versions: no
+// jsii banners (end-of-life takes the major versions to silence; the others take any value).
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
+project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
 
 // The main job: a real `cdk synth` of the example app through the aws-cdk CLI, then a summary
 // of what the synthesized template declares.
 const example = project.addTask('example', {
   description: 'Synthesize the example app with the aws-cdk CLI and show what it declares',
 });
+// On a fresh clone the handler bundle (assets/, not committed) does not exist yet: build it first.
+example.spawn(project.tasks.tryFind('pre-compile')!);
 example.spawn(project.tasks.tryFind('compile')!);
 example.exec('cdk synth --app "npx ts-node --prefer-ts-exts example/app.ts" --output example/cdk.out --quiet');
 example.exec('ts-node --prefer-ts-exts example/summarize.ts example/cdk.out');
@@ -184,6 +204,10 @@ project.addTask('rosetta:extract', {
   description: 'Compile every TypeScript example of README.md and the API docs (strict), translating them to each jsii language',
   steps: [{ execArgs: ['jsii-rosetta', 'extract', '--strict', '.jsii'] }],
 });
+const rosettaCheck = project.addTask('rosetta:check', {
+  description: 'Check the translations rosetta:extract made: no JavaScript Date, no fixture names, Python that parses',
+  steps: [{ exec: 'ts-node --prefer-ts-exts test/check-translations.ts' }],
+});
 
 // ---------------------------------------------------------------------------------------------
 // The test suite against the LATEST aws-cdk-lib too (the minimum, 2.257.0, is the installed
@@ -233,6 +257,7 @@ testCi.spawn(project.tasks.tryFind('compile')!);
 testCi.spawn(project.tasks.tryFind('docgen')!);
 testCi.exec('git diff --exit-code -- API.md || (echo "API.md is out of date: run npx projen docgen and commit it" && exit 1)');
 testCi.spawn(project.tasks.tryFind('rosetta:extract')!);
+testCi.spawn(rosettaCheck);
 testCi.spawn(codeOnly);
 testCi.spawn(project.tasks.tryFind('test')!);
 testCi.spawn(latestCdk);

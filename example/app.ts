@@ -21,7 +21,7 @@ const store = new cloudtrail.CfnEventDataStore(stack, 'Store', {
 // 2024 in full, kept in place if the stack is deleted.
 const history = new EventDataStoreImport(stack, 'History2024', {
   source: ImportSource.fromEventDataStore(store),
-  timeRange: ImportTimeRange.between(new Date('2024-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z')),
+  timeRange: ImportTimeRange.calendarYear(2024),
 });
 
 // The last 90 days, measured when the import starts; the deployment waits for it.

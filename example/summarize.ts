@@ -43,7 +43,11 @@ for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
     console.log(`    source:        ${show(p.ImportSourceArn)}`);
     console.log(`    role:          ${show(p.ImportRoleArn)}`);
     console.log(`    window:        ${window}`);
-    console.log(`    wait:          ${p.WaitForCompletion} (timeout ${p.TimeoutSeconds} s, CloudFormation ServiceTimeout ${p.ServiceTimeout})`);
+    // TimeoutSeconds bounds the wait for the import in wait mode, and only the wait for a free import slot otherwise.
+    const wait = p.WaitForCompletion === 'true'
+      ? `until the import has finished, at most ${p.TimeoutSeconds} s (CloudFormation ServiceTimeout ${p.ServiceTimeout} s)`
+      : `no: done once the import has started (a free import slot is awaited up to ${p.TimeoutSeconds} s)`;
+    console.log(`    wait:          ${wait}`);
     console.log(`    removal:       ${p.RemovalPolicy}`);
   }
 

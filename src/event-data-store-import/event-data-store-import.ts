@@ -1,11 +1,11 @@
-import { Annotations, ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ImportSource } from './import-source';
 import { ImportTimeRange } from './import-time-range';
-import { checkOverlaps, checkSameEnvironment, checkTimeRange, countImportsInEnvironment, parseEventDataStoreArn, WARNING_PREFIX } from './validation';
+import { checkOverlaps, checkSameEnvironment, checkTimeRange, countImportsInEnvironment, parseEventDataStoreArn, warn } from './validation';
 import { destinationLogGroupName, ImportResourceProperties, MAX_RESOURCE_SECONDS, REPORTING_MARGIN_SECONDS, RESOURCE_TYPE } from '../orchestrator/contract';
 import { Orchestrator } from '../orchestrator/orchestrator';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
@@ -176,7 +176,7 @@ export class EventDataStoreImport extends Construct {
       allowCloudTrailToUseKey(source.keyPermissions.key);
     }
     if (source.keyPermissions?.assumption) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:kmsKeyIdToken`, source.keyPermissions.assumption);
+      warn(this, 'kmsKeyIdToken', source.keyPermissions.assumption);
     }
     if (props.notificationTopic) orchestrator.allowPublish(props.notificationTopic);
     if (removalPolicy === RemovalPolicy.DESTROY) {
@@ -239,7 +239,7 @@ export class EventDataStoreImport extends Construct {
 
   private checkTimeout(props: EventDataStoreImportProps): Duration {
     if (props.completionTimeout && !this.waits) {
-      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}:ignoredTimeout`,
+      warn(this, 'ignoredTimeout',
         'completionTimeout is ignored without waitForCompletion; set waitForCompletion: true to wait for the import.');
     }
     const timeout = props.completionTimeout ?? Duration.minutes(50);

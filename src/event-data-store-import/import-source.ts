@@ -27,9 +27,10 @@ export interface EventDataStoreArnSourceOptions {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * The store's retention period, so that time ranges outside it are rejected at synth time.
+   * The store's retention period. At synth time, a lookback or a window longer than it is an
+   * error (it can never fit), and a start older than it today is a warning.
    *
-   * @default - unknown: the service checks the time range at deploy time
+   * @default - unknown: the service checks the time range when the import runs
    */
   readonly retentionPeriod?: Duration;
 }
@@ -52,6 +53,8 @@ export interface BoundImportSource {
   readonly keyPermissions?: KeyPermissions;
   /** Known retention in days (may be a token); undefined when unknown. */
   readonly retentionDays?: number;
+  /** Where `retentionDays` comes from, for messages ("the store's retentionPeriod"). */
+  readonly retentionOrigin?: string;
 }
 
 /**
@@ -99,13 +102,17 @@ class CfnEventDataStoreSource extends ImportSource {
     const keyPermissions = this.options.encryptionKey
       ? keyPermissionsFromKey(this.options.encryptionKey)
       : keyPermissionsFromKeyId(scope, this.store.kmsKeyId);
-    return { eventDataStoreArn: this.eventDataStoreArn, keyPermissions, retentionDays: this.retentionDays() };
+    return { eventDataStoreArn: this.eventDataStoreArn, keyPermissions, ...this.retention() };
   }
 
-  private retentionDays(): number | undefined {
-    if (this.store.retentionPeriod !== undefined) return this.store.retentionPeriod;
+  private retention(): Pick<BoundImportSource, 'retentionDays' | 'retentionOrigin'> {
+    if (this.store.retentionPeriod !== undefined) {
+      return { retentionDays: this.store.retentionPeriod, retentionOrigin: `the store's retentionPeriod (${this.store.retentionPeriod} days)` };
+    }
     const billingMode = this.store.billingMode ?? 'EXTENDABLE_RETENTION_PRICING';
-    return Token.isUnresolved(billingMode) ? undefined : DEFAULT_RETENTION_DAYS[billingMode];
+    if (Token.isUnresolved(billingMode) || DEFAULT_RETENTION_DAYS[billingMode] === undefined) return {};
+    const days = DEFAULT_RETENTION_DAYS[billingMode];
+    return { retentionDays: days, retentionOrigin: `the default retention of a store without retentionPeriod under ${billingMode} (${days} days)` };
   }
 }
 
@@ -119,6 +126,7 @@ class ArnSource extends ImportSource {
       eventDataStoreArn: this.eventDataStoreArn,
       keyPermissions: this.options.encryptionKey ? keyPermissionsFromKey(this.options.encryptionKey) : undefined,
       retentionDays: this.options.retentionPeriod?.toDays(),
+      retentionOrigin: this.options.retentionPeriod && `the retentionPeriod given to ImportSource.fromEventDataStoreArn (${this.options.retentionPeriod.toHumanString()})`,
     };
   }
 }
@@ -132,6 +140,9 @@ function keyPermissionsFromKey(key: kms.IKey): KeyPermissions {
   }
   return { resources: [key.keyArn], key };
 }
+
+/** A KMS key ID: a UUID, or for a multi-Region key `mrk-` and 32 hexadecimal digits. */
+const KEY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/i;
 
 /** From an event data store's KmsKeyId: key ID, key ARN, alias name, alias ARN, or a token. */
 function keyPermissionsFromKeyId(scope: Construct, kmsKeyId: string | undefined): KeyPermissions | undefined {
@@ -158,8 +169,9 @@ function keyPermissionsFromKeyId(scope: Construct, kmsKeyId: string | undefined)
   if (kmsKeyId.startsWith('alias/')) {
     return aliasPermissions(kmsKeyId, Aws.PARTITION, stack.region, stack.account);
   }
-  if (!/^[A-Za-z0-9-]{1,2048}$/.test(kmsKeyId)) {
-    throw new Error(`kmsKeyId of the event data store must be a KMS key ID, key ARN, alias name or alias ARN, got ${JSON.stringify(kmsKeyId)}`);
+  if (!KEY_ID.test(kmsKeyId)) {
+    throw new Error(`kmsKeyId of the event data store must be a KMS key ID, key ARN, alias name or alias ARN, got ${JSON.stringify(kmsKeyId)}; ` +
+      'a key ID is a UUID (1234abcd-12ab-34cd-56ef-1234567890ab) or mrk- and 32 hex digits, an alias name starts with alias/');
   }
   return { resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: kmsKeyId })] };
 }

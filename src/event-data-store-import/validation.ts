@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Aspects, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { BoundImportSource } from './import-source';
 import { ImportTimeRange, RenderedTimeRange } from './import-time-range';
@@ -37,7 +37,10 @@ export function parseEventDataStoreArn(arn: string): ParsedStoreArn {
   return { region: match[2], account: match[3], id: match[4] };
 }
 
-/** The store must be in the stack's region and account (imports are regional and read their own account). */
+/**
+ * The store must be in the stack's region and account (imports are regional and read their own
+ * account). In an environment-agnostic stack that cannot be checked: a warning says how to make it so.
+ */
 export function checkSameEnvironment(scope: Construct, storeArn: ParsedStoreArn): void {
   const stack = Stack.of(scope);
   const differs = (a: string | undefined, b: string) => a !== undefined && !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
@@ -47,17 +50,34 @@ export function checkSameEnvironment(scope: Construct, storeArn: ParsedStoreArn)
   if (differs(storeArn.account, stack.account)) {
     throw new Error(`source: the event data store is in account ${storeArn.account} but the stack ${stack.stackName} is in ${stack.account}; an import reads a store of its own account, so deploy it to ${storeArn.account}`);
   }
+  if (storeArn.region !== undefined && storeArn.account !== undefined && (Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account))) {
+    warn(scope, 'environmentAgnostic',
+      `source: the event data store is in region ${storeArn.region} and account ${storeArn.account}, but the stack ${stack.stackName} is environment-agnostic, ` +
+      'so the construct cannot check that the import is deployed there (imports are regional and read a store of their own account). ' +
+      `Set the stack's env: new Stack(app, '${stack.node.id}', { env: { account: '${storeArn.account}', region: '${storeArn.region}' } }).`);
+  }
 }
 
-/** Synth-time checks of the time range: errors for what can never work, warnings for what is risky. */
+/**
+ * Synth-time checks of the time range. Errors for what can never work, whatever the day; what
+ * depends on today (the end in the future, the start outside the retention period now) is a
+ * warning: the same app must synthesize tomorrow, and the service checks the window when it runs.
+ */
 export function checkTimeRange(scope: Construct, window: RenderedTimeRange, timeRange: ImportTimeRange | undefined, source: BoundImportSource): void {
   if (!timeRange) return;
   const text = timeRange._describe();
-  const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
   const { startEventTime: start, endEventTime: end, lookbackMillis } = window;
   for (const [name, value] of [['start', start], ['end', end]] as const) {
-    if (known(value) && (!Number.isFinite(value) || !Number.isInteger(value) || value < 0)) {
+    if (!known(value)) continue;
+    if (Number.isNaN(value) && timeRange._given === 'Date') {
+      throw new Error(`timeRange: ${name} is an invalid Date in ${text}; give a valid Date, e.g. new Date('2024-01-01T00:00:00Z'), or use ImportTimeRange.calendarYear / calendarMonth`);
+    }
+    if (!Number.isFinite(value) || !Number.isInteger(value) || value < 0) {
       throw new Error(`timeRange: ${name} must be a whole number of milliseconds since the epoch, >= 0, got ${value} in ${text}`);
+    }
+    if (timeRange._given === 'millis' && value >= LIKELY_SECONDS_FROM && value < LIKELY_SECONDS_BELOW) {
+      throw new Error(`timeRange: ${name} ${value} in ${text} looks like seconds since the epoch (as milliseconds it is ${iso(value)}); ` +
+        `give milliseconds, e.g. ${value * 1000} for ${iso(value * 1000)}`);
     }
   }
   if (known(start) && known(end) && start > end) {
@@ -66,46 +86,105 @@ export function checkTimeRange(scope: Construct, window: RenderedTimeRange, time
   if (known(lookbackMillis) && lookbackMillis <= 0) {
     throw new Error(`timeRange: the lookback must be longer than zero, got ${text}`);
   }
-  if (known(end) && end > Date.now()) {
-    Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:endInFuture`,
+  const now = Date.now();
+  if (known(end) && end > now) {
+    warn(scope, 'endInFuture',
       `timeRange: end (${iso(end)}) is in the future; the import copies only the events that exist when it runs, and later events are not added.`);
   }
   if (known(start) && start < EARLIEST_MIGRATABLE) {
-    Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:before2023`,
+    warn(scope, 'before2023',
       `timeRange: start (${iso(start)}) is before 2023-01-01; AWS says events from before 2023 cannot be migrated to CloudWatch Logs.`);
   }
   const retentionDays = source.retentionDays;
-  if (known(retentionDays)) {
-    const retentionMillis = retentionDays * DAY_MILLIS;
-    if (known(lookbackMillis) && lookbackMillis > retentionMillis) {
-      throw new Error(`timeRange: ${text} reaches further back than the store's retention period of ${retentionDays} days; use at most Duration.days(${retentionDays})`);
-    }
-    const oldestKept = Date.now() - retentionMillis;
-    if (known(start) && start < oldestKept) {
-      throw new Error(`timeRange: start (${iso(start)}) is outside the store's retention period of ${retentionDays} days; the oldest events it keeps are from about ${iso(oldestKept)}, so start at or after that`);
-    }
+  if (!known(retentionDays)) return;
+  const retentionMillis = retentionDays * DAY_MILLIS;
+  const assumed = source.retentionOrigin ?? `a retention period of ${retentionDays} days`;
+  if (known(lookbackMillis) && lookbackMillis > retentionMillis) {
+    throw new Error(`timeRange: ${text} reaches further back than the store's retention period of ${retentionDays} days; use at most Duration.days(${retentionDays})`);
   }
+  if (known(start) && known(end) && end - start + 1 > retentionMillis) {
+    throw new Error(`timeRange: ${text} spans ${describeMillis(end - start + 1)}, longer than the store's retention period of ${retentionDays} days, so it can never fit in it; ` +
+      `split it into windows of at most ${retentionDays} days (assumed from ${assumed})`);
+  }
+  const oldestKept = now - retentionMillis;
+  if (known(start) && start < oldestKept) {
+    warn(scope, 'outsideRetention',
+      `timeRange: start (${iso(start)}) is older than the store keeps events today (about ${iso(oldestKept)}, assuming ${assumed}). ` +
+      'If the import has not run yet, events before that are no longer there and CloudWatch Logs may reject the window: move the start later. ' +
+      'An import that has already run is not affected.');
+  }
+}
+
+const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
+
+/**
+ * A value from ImportTimeRange.fromEpochMillis in this range is 1970-01-12 to 1973-03-03 as
+ * milliseconds, but 2001 to 5138 as seconds: it was almost certainly meant as seconds.
+ */
+const LIKELY_SECONDS_FROM = 1e9;
+const LIKELY_SECONDS_BELOW = 1e11;
+
+/**
+ * A warning with its acknowledgement: the message ends with the call that acknowledges it, in the
+ * form `Annotations.of(...).acknowledgeWarning` takes (the aws-cdk CLI prints `Annotation::<id>`,
+ * which that method does not take).
+ */
+export function warn(scope: Construct, name: string, message: string): void {
+  const id = `${WARNING_PREFIX}:${name}`;
+  Annotations.of(scope).addWarningV2(id, `${message} To acknowledge: Annotations.of(construct).acknowledgeWarning('${id}').`);
+}
+
+/** A duration as a person reads it: "1 millisecond", "3 days 2 hours". */
+export function describeMillis(millis: number): string {
+  const units: Array<[string, number]> = [['day', DAY_MILLIS], ['hour', 3_600_000], ['minute', 60_000], ['second', 1000], ['millisecond', 1]];
+  const parts: string[] = [];
+  let rest = millis;
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 && parts.length < 2) parts.push(`${n} ${unit}${n === 1 ? '' : 's'}`);
+  }
+  return parts.length > 0 ? parts.join(' ') : '0 milliseconds';
 }
 
 function iso(millis: number): string {
   return new Date(millis).toISOString();
 }
 
-/** More than 3 imports per account and region in one app: they queue (or fail after slotWaitTimeout). */
-const importsByEnvironment = new WeakMap<object, Map<string, number>>();
+/**
+ * More than 3 imports per account and region in one app: they queue (or fail after
+ * slotWaitTimeout). One warning per environment, listing its imports, once all are declared: an
+ * aspect on the app emits it at synth, on the environment's first import (so that it can be
+ * acknowledged on its stack: aws-cdk-lib checks a warning's acknowledgements on its ancestors).
+ */
+interface EnvironmentImports {
+  readonly first: Construct;
+  readonly paths: string[];
+}
+const importsByRoot = new WeakMap<object, Map<string, EnvironmentImports>>();
 export function countImportsInEnvironment(imp: Construct): void {
   const stack = Stack.of(imp);
   const root = imp.node.root;
-  const counts = importsByEnvironment.get(root) ?? new Map<string, number>();
-  importsByEnvironment.set(root, counts);
+  let environments = importsByRoot.get(root);
+  if (!environments) {
+    const created = new Map<string, EnvironmentImports>();
+    environments = created;
+    importsByRoot.set(root, created);
+    Aspects.of(root).add({ visit: (node) => { if (node === root) warnAboutQueues(created); } });
+  }
   const env = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)
     ? 'the environment-agnostic stacks'
     : `account ${stack.account} in ${stack.region}`;
-  const count = (counts.get(env) ?? 0) + 1;
-  counts.set(env, count);
-  if (count > MAX_ACTIVE_IMPORTS) {
-    Annotations.of(imp).addWarningV2(`${WARNING_PREFIX}:moreThanThreeImports`,
-      `this app declares ${count} imports for ${env}; CloudWatch Logs runs at most ${MAX_ACTIVE_IMPORTS} imports per account at a time. ` +
+  const entry = environments.get(env) ?? { first: imp, paths: [] };
+  environments.set(env, entry);
+  entry.paths.push(imp.node.path);
+}
+
+function warnAboutQueues(environments: Map<string, EnvironmentImports>): void {
+  for (const [env, { first, paths }] of environments) {
+    if (paths.length <= MAX_ACTIVE_IMPORTS) continue;
+    warn(first, 'moreThanThreeImports',
+      `this app declares ${paths.length} imports for ${env} (${paths.join(', ')}); CloudWatch Logs runs at most ${MAX_ACTIVE_IMPORTS} imports per account at a time. ` +
       'The others wait for a free slot: with waitForCompletion up to completionTimeout, otherwise up to slotWaitTimeout, then fail.');
   }
 }
@@ -113,7 +192,7 @@ export function countImportsInEnvironment(imp: Construct): void {
 /**
  * Two imports of the same store in one app write into the same log group. With the same window
  * they would also be indistinguishable to the handler's retry logic: that is an error. Overlapping
- * windows import the overlap twice: that is a warning.
+ * windows import the overlap twice: that is a warning that says how much overlaps.
  */
 const windowsByRoot = new WeakMap<object, Array<{ path: string; source: string; window: RenderedTimeRange }>>();
 export function checkOverlaps(imp: Construct, source: string, window: RenderedTimeRange): void {
@@ -122,21 +201,27 @@ export function checkOverlaps(imp: Construct, source: string, window: RenderedTi
   windowsByRoot.set(root, seen);
   for (const other of seen.filter((o) => o.source === source)) {
     if (JSON.stringify(other.window) === JSON.stringify(window)) {
-      throw new Error(`timeRange: ${imp.node.path} imports the same store with the same time range as ${other.path}; ` +
-        'both would write the same events into the same log group. Give each import its own time range, or keep one.');
+      const what = Object.keys(window).length === 0 ? 'source: ' + imp.node.path + ' imports the same store without a time range, as'
+        : 'timeRange: ' + imp.node.path + ' imports the same store with the same time range as';
+      throw new Error(`${what} ${other.path}; both would write the same events into the same log group. Give each import its own time range, or keep one.`);
     }
-    if (overlaps(other.window, window)) {
-      Annotations.of(imp).addWarningV2(`${WARNING_PREFIX}:overlappingWindows`,
-        `timeRange overlaps that of ${other.path}, which imports the same store into the same log group: events in the overlap are imported twice.`);
+    const overlap = overlapOf(other.window, window);
+    if (overlap) {
+      warn(imp, 'overlappingWindows',
+        `timeRange overlaps that of ${other.path}, which imports the same store into the same log group, ${overlap}: events in the overlap are imported twice.`);
     }
   }
   seen.push({ path: imp.node.path, source, window });
 }
 
-function overlaps(a: RenderedTimeRange, b: RenderedTimeRange): boolean {
-  const known = (n: number | undefined) => n !== undefined && !Token.isUnresolved(n);
-  // No filter or a lookback reaches up to the present: it may overlap anything.
-  if (!known(a.startEventTime) || !known(a.endEventTime) || !known(b.startEventTime) || !known(b.endEventTime)) return true;
-  return a.startEventTime! <= b.endEventTime! && b.startEventTime! <= a.endEventTime!;
+/** How two windows overlap, in words; undefined when they do not. */
+function overlapOf(a: RenderedTimeRange, b: RenderedTimeRange): string | undefined {
+  if (!known(a.startEventTime) || !known(a.endEventTime) || !known(b.startEventTime) || !known(b.endEventTime)) {
+    // No filter, a lookback (up to the present) or a token: it may overlap anything.
+    return 'possibly in full (one of them has no time range, a lookback or a time known only at deploy time)';
+  }
+  const from = Math.max(a.startEventTime, b.startEventTime);
+  const to = Math.min(a.endEventTime, b.endEventTime);
+  if (from > to) return undefined;
+  return `by ${describeMillis(to - from + 1)} (${iso(from)} to ${iso(to)}, both inclusive)`;
 }
-

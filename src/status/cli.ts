@@ -100,8 +100,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-    })
-    .showHelpAfterError('(run with --help for usage)');
+      // Errors are one line, the hint included.
+      outputError: (s, write) => write(`${oneLine(s)} (run with --help for usage)\n`),
+    });
   const version = packageVersion();
   if (version) program.version(version);
 
@@ -324,7 +325,7 @@ function unknownRegionMessage(region: string, what: string): string {
 function parseInterval(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new InvalidArgumentError('a number of seconds above 0 and at most 3600 is expected.');
+    throw new InvalidArgumentError('expected a number of seconds above 0 and at most 3600.');
   }
   return seconds;
 }
@@ -363,6 +364,9 @@ function packageVersion(): string | undefined {
 }
 
 if (require.main === module) {
+  // The SDK's Node.js version notice (several lines on standard error, read when a client is
+  // created) would bury the command's one-line errors; a user who wants it can set the variable.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());

@@ -5,38 +5,15 @@ import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { AwsSolutionsChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 // cdk-nag's own rendering of resources in findings, to check the library's copy against it.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { IConstruct } from 'constructs';
 import { ACCOUNT, CONFIGURATIONS, REGION, STORE_ARN, STRICT, synthesize } from './configurations';
+import { nag } from './nag';
 import { EventDataStoreImport, ImportSource } from '../../src';
 import { flattenReference, justifiedWildcards, NAG_V2_METADATA_KEY, NagV2Suppression } from '../../src/shared/compliance';
 
 const ORCHESTRATOR_ID = 'cdk-eventdatastore-import.Orchestrator';
-
-interface Finding {
-  /** As cdk-nag v3 names it: `AwsSolutions-IAM5[Resource::*]` for granular rules. */
-  readonly rule: string;
-  readonly severity: string;
-  readonly path: string;
-}
-
-/**
- * cdk-nag v3's AwsSolutions and NIST 800-53 rev 5 packs on the app, after synthesis (as the
- * policy-validation framework runs them). aws-cdk-lib 2.257 does not give plugins the construct
- * tree, so the packs are run with `validateScope`, their documented entry point for that case.
- */
-function nag(scope: IConstruct, options: { ignoreAcknowledgements?: boolean } = {}): Finding[] {
-  return [new AwsSolutionsChecks(), new NIST80053R5Checks()].flatMap((pack: NagPack) => {
-    if (options.ignoreAcknowledgements) {
-      // What the packs find before any acknowledgement is applied.
-      (pack as any).isAcknowledged = () => false;
-    }
-    return pack.validateScope(scope).violations.flatMap((v) =>
-      v.violatingResources.map((r) => ({ rule: v.ruleName, severity: String(v.severity), path: r.constructPath! })));
-  });
-}
 
 function resourceAt(scope: IConstruct, constructPath: string): CfnResource {
   const found = scope.node.findAll().find((c) => c.node.path === constructPath);

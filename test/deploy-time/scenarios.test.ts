@@ -5,11 +5,11 @@
  * the final state: imports created and cancelled, log groups deleted, what CloudFormation was told.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as seq from '../cloudformation-driver/sequences';
 import { startScenario, ScenarioWorld, storeArn } from './scenario-world';
+import { ImportTimeRange } from '../../src';
 import { Ledger } from '../../src/ledger/ledger';
 import { OwnerRecord } from '../../src/ledger/record';
-import { ImportTimeRange } from '../../src';
+import * as seq from '../cloudformation-driver/sequences';
 
 jest.setTimeout(60_000);
 

@@ -580,7 +580,7 @@ describe('synth-time validation', () => {
   });
 
   test('an environment-agnostic stack accepts a store of any region and account', () => {
-    const stack = newStack('Agnostic', undefined);
+    const stack = new Stack(new App(), 'Agnostic');
     expect(() => minimal(stack)).not.toThrow();
   });
 
@@ -606,7 +606,7 @@ describe('synth-time validation', () => {
   test('an invalid date is an error', () => {
     const stack = newStack();
     expect(() => minimal(stack, 'Import', { timeRange: ImportTimeRange.between(new Date('nonsense'), new Date('2024-01-01T00:00:00Z')) }))
-      .toThrow(/timeRange: start must be a whole number of milliseconds since the epoch, >= 0, got NaN in ImportTimeRange.between\(Invalid Date/);
+      .toThrow(/^timeRange: start is an invalid Date in ImportTimeRange.between\(Invalid Date, /);
   });
 
   test('a zero lookback is an error', () => {
@@ -615,11 +615,11 @@ describe('synth-time validation', () => {
       .toThrow('timeRange: the lookback must be longer than zero, got ImportTimeRange.lookback(0 days)');
   });
 
-  test('a window that starts outside a known retention period is an error', () => {
+  test('a window longer than a known retention period is an error (it can never fit)', () => {
     const stack = newStack();
     const source = ImportSource.fromEventDataStoreArn(STORE_ARN, { retentionPeriod: Duration.days(7) });
     expect(() => new EventDataStoreImport(stack, 'Import', { source, timeRange: RANGE_2024 }))
-      .toThrow(/^timeRange: start \(2024-01-01T00:00:00.000Z\) is outside the store's retention period of 7 days; the oldest events it keeps are from about \d{4}-/);
+      .toThrow(/^timeRange: ImportTimeRange.between\(2024-01-01T00:00:00.000Z, 2025-01-01T00:00:00.000Z\) spans 366 days 1 millisecond, longer than the store's retention period of 7 days/);
   });
 
   test('an end in the future is a warning', () => {
@@ -642,9 +642,8 @@ describe('synth-time validation', () => {
     new EventDataStoreImport(one, 'A', store('a'));
     new EventDataStoreImport(one, 'B', store('b'));
     new EventDataStoreImport(two, 'C', store('c'));
-    expect(warnings(one)).toEqual([]);
     new EventDataStoreImport(two, 'D', store('d'));
-    expect(warnings(two).join('\n')).toContain(`this app declares 4 imports for account ${ACCOUNT} in ${REGION}; CloudWatch Logs runs at most 3 imports per account at a time`);
+    expect(warnings(one).join('\n')).toContain(`this app declares 4 imports for account ${ACCOUNT} in ${REGION} (One/A, One/B, Two/C, Two/D); CloudWatch Logs runs at most 3 imports per account at a time`);
   });
 
   test('imports in other regions do not count towards the limit', () => {

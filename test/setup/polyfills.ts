@@ -11,6 +11,3 @@ if (typeof (Promise as any).withResolvers !== 'function') {
   };
 }
 export {};
-
-// The deployed functions run on Node.js 22+; on 20 the SDK warns once per client load.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

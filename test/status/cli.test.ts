@@ -2,6 +2,8 @@
  * The status command end to end in-process: `main()` builds its own SDK clients, which find the
  * stand-ins through AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_CLOUDFORMATION like they would find AWS.
  */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { ANSI, FakeStream, Fixture, NO_RECORD, REGION, STORE_A, STORE_B, stripAnsi } from './helpers';
 import { ownerRecord, stackResources } from './ledger-fixture';
 import { CliIo, explain, main } from '../../src/status/cli';
@@ -378,7 +380,17 @@ describe('errors: exit code 2, one line, no stack trace', () => {
   ])('usage error: %j', async (args, message) => {
     const text = await error(args);
     expect(text).toMatch(message);
-    expect(text).toContain('(run with --help for usage)');
+    // One line, the hint included.
+    expect(text).toMatch(/^error: [^\n]* \(run with --help for usage\)\n$/);
+  });
+
+  test('the command run by a user prints its error on one line: no Node.js version notice from the SDK', () => {
+    // A child process, as `npx cdk-eventdatastore-import` runs it, without the variable the fixture sets.
+    const env = { ...process.env, ...fx.env(), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+    delete (env as Record<string, string | undefined>).AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register', path.join('src', 'status', 'cli.ts'), 'status'], { env, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^error: Could not reach AWS \(ECONNREFUSED[^\n]*\n$/);
   });
 
   test('--help exits 0', async () => {

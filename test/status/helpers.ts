@@ -3,9 +3,9 @@
  * SDK reads (AWS_ENDPOINT_URL and friends), and fake output streams.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudFormationStandIn, CloudFormationStandInOptions } from '../stand-in/cloudformation-stand-in';
 import { DynamoDbStandIn, SynthesizedStack, synthesizedStack } from './ledger-fixture';
 import { Ledger } from '../../src/ledger/ledger';
+import { CloudFormationStandIn, CloudFormationStandInOptions } from '../stand-in/cloudformation-stand-in';
 import { CloudWatchLogsStandIn, StandInOptions } from '../stand-in/cloudwatch-logs-stand-in';
 
 export const REGION = 'us-east-1';

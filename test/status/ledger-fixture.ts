@@ -11,12 +11,12 @@ import * as path from 'node:path';
 import { CreateTableCommand, CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { StackResourceInit } from '../stand-in/cloudformation-stand-in';
 import { EventDataStoreImport, ImportSource } from '../../src';
 import { Ledger } from '../../src/ledger/ledger';
 import { OwnerRecord, partitionKey } from '../../src/ledger/record';
 import { destinationLogGroupName, eventDataStoreIdOf } from '../../src/orchestrator/contract';
 import { recordIdOf } from '../../src/orchestrator/request';
+import type { StackResourceInit } from '../stand-in/cloudformation-stand-in';
 
 // dynalite ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

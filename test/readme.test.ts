@@ -1,0 +1,61 @@
+/**
+ * The README's full example, as a user copies it: its code block is compiled and run as the body of
+ * a stack (as jsii-rosetta's fixture does), with `cdk-eventdatastore-import` being this library.
+ * The app synthesizes, gives no warning, and cdk-nag finds nothing: the library's findings are
+ * acknowledged by the library, and the user's own (grantRead's `:*`) by the example itself.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ts from 'typescript';
+import * as library from '../src';
+import { synthesize } from './compliance/configurations';
+import { nag } from './compliance/nag';
+import { warnings } from './event-data-store-import/fixtures';
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+
+/** The first TypeScript block after the heading. */
+function example(heading: string): string {
+  const section = README.slice(README.indexOf(`\n${heading}\n`));
+  const match = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!match) throw new Error(`no TypeScript example under ${heading} in README.md`);
+  return match[1];
+}
+
+/** Runs an example as the body of the stack's constructor: `this` is the stack. */
+function runAsStackBody(code: string, stack: Stack): void {
+  const lines = code.split('\n');
+  const imports = lines.filter((l) => l.startsWith('import '));
+  const body = lines.filter((l) => !l.startsWith('import '));
+  const source = `${imports.join('\n')}\nexport function build(this: any) {\n${body.join('\n')}\n}\n`;
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  const exports: { build?: (this: Stack) => void } = {};
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const requireForExample = (id: string) => (id === 'cdk-eventdatastore-import' ? library : require(id));
+  new Function('require', 'exports', js)(requireForExample, exports);
+  exports.build!.call(stack);
+}
+
+describe('the README\'s full example', () => {
+  const { app, stack } = synthesize((s) => runAsStackBody(example('## A full example'), s));
+
+  test('synthesizes, with both imports', () => {
+    Template.fromStack(stack).resourceCountIs('Custom::EventDataStoreImport', 2);
+  });
+
+  test('gives no warning', () => {
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('has no cdk-nag finding (AwsSolutions, NIST 800-53 rev 5), the user\'s grantRead acknowledged as shown', () => {
+    expect(nag(app)).toEqual([]);
+  });
+
+  test('without acknowledgements, the findings on the user\'s role are the two the example acknowledges', () => {
+    const raw = nag(app, { ignoreAcknowledgements: true });
+    const users = raw.filter((f) => f.path.startsWith('ImportStack/Auditors/')).map((f) => f.rule).sort();
+    expect(users).toEqual(['AwsSolutions-IAM5[Resource::<History2024A108309E.DestinationLogGroupArn>:*]', 'NIST.800.53.R5-IAMNoInlinePolicy']);
+  });
+});

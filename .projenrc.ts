@@ -62,10 +62,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  // The status command (a bin of the package) needs these at run time; jsii requires them bundled.
+  // The status and preflight commands (a bin of the package) need these at run time; jsii
+  // requires them bundled. CloudTrail, KMS, IAM and STS are read by `preflight` only.
   bundledDeps: [
     CLOUDWATCH_LOGS_SDK,
     '@aws-sdk/client-cloudformation@^3.952.0',
+    '@aws-sdk/client-cloudtrail@^3.952.0',
+    '@aws-sdk/client-kms@^3.952.0',
+    '@aws-sdk/client-iam@^3.952.0',
+    '@aws-sdk/client-sts@^3.952.0',
     'commander@^14',
     'cli-progress@^3',
   ],
@@ -78,6 +83,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock-jest@^4',
     'aws-cdk@^2.1100.0',
     'esbuild',
+    // The IAM stand-in of the preflight tests evaluates policies with a real policy engine.
+    '@cloud-copilot/iam-simulate',
   ],
 
   experimentalIntegRunner: true,

@@ -18,6 +18,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ImportCollector, ImportView, isFinished, Selection, StatusClients, StatusError } from './collect';
 import { layoutRows, LayoutContext, oneLine, renderPlain, toJson } from './render';
 import { TerminalRenderer } from './tty';
+import { PreflightClientFactory } from '../preflight/clients';
+import { addPreflightCommand } from '../preflight/command';
 import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
 
 export const EXIT_OK = 0;
@@ -68,6 +70,8 @@ export interface CliIo {
   readonly signal?: AbortSignal;
   /** Makes the AWS clients. Default: SDK clients with the standard credential and region chain. */
   readonly createClients?: (options: ClientOptions) => StatusClients;
+  /** Makes the preflight command's AWS clients for a region. Default: SDK clients with the standard chains. */
+  readonly createPreflightClients?: PreflightClientFactory;
 }
 
 interface StatusOptions {
@@ -121,6 +125,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .action(async (options: StatusOptions) => {
       exitCode = await runStatus(options, io);
     });
+
+  addPreflightCommand(program, io, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

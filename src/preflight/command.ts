@@ -64,7 +64,9 @@ async function runPreflight(assembly: string | undefined, options: PreflightOpti
     for (const { stack, region } of await stacksToCheck(assembly, options, pool)) {
       reports.push(await checkStack(stack, pool.forRegion(region), { region, now }));
     }
-    const input: PreflightJson['input'] = options.stack !== undefined ? { kind: 'stack', name: options.stack } : { kind: 'assembly', name: assembly ?? DEFAULT_ASSEMBLY };
+    const input: PreflightJson['input'] = options.stack !== undefined
+      ? { kind: 'stack', name: options.stack }
+      : { kind: 'assembly', name: assembly ?? DEFAULT_ASSEMBLY };
     io.stdout.write(options.json ? `${JSON.stringify(toJson(input, reports), null, 2)}\n` : renderChecklist(reports));
     return exitCodeOf(reports);
   } catch (e) {
@@ -74,8 +76,13 @@ async function runPreflight(assembly: string | undefined, options: PreflightOpti
   }
 }
 
-/** The stacks and the region each is checked in. */
-async function stacksToCheck(assembly: string | undefined, options: PreflightOptions, pool: ClientPool): Promise<Array<{ stack: StackUnderCheck; region: string }>> {
+interface StackTarget {
+  readonly stack: StackUnderCheck;
+  /** The region the stack is checked in: its own, or the configured one. */
+  readonly region: string;
+}
+
+async function stacksToCheck(assembly: string | undefined, options: PreflightOptions, pool: ClientPool): Promise<StackTarget[]> {
   if (options.stack !== undefined) {
     const region = await configuredRegion(pool, options.region);
     const stack = await deployedStack(pool.forRegion(region).cloudFormation, options.stack);
@@ -84,7 +91,7 @@ async function stacksToCheck(assembly: string | undefined, options: PreflightOpt
   const directory = assembly ?? DEFAULT_ASSEMBLY;
   const stacks = stacksOfAssembly(directory);
   if (stacks.length === 0) throw new InputError(`No stack of ${directory} declares an import (Custom::EventDataStoreImport).`);
-  const targets = [];
+  const targets: StackTarget[] = [];
   for (const stack of stacks) {
     if (stack.region !== undefined && options.region !== undefined && stack.region !== options.region) {
       throw new InputError(`Stack ${stack.stackName} deploys to ${stack.region}: --region ${options.region} does not apply to it. Drop --region.`);

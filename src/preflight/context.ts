@@ -3,9 +3,9 @@
  * preflight cannot call AWS for this stack, with the reason), and how a failed call reads.
  */
 import { PreflightClients } from './clients';
+import { StackUnderCheck } from './input';
 import { TemplateResolver } from './intrinsics';
 import { CheckResult, couldNotCheck } from './report';
-import { StackUnderCheck } from './input';
 import { PolicySimulator } from './simulation';
 import { TemplateRole } from './template-reading';
 import { classifyError, errorMessage, errorName } from '../shared/aws-errors';

@@ -86,7 +86,9 @@ function simulatorFor(ctx: StackContext, roleArn: string, templateRole: Template
   return simulator;
 }
 
-async function permissionCheck(ctx: StackContext, simulator: PolicySimulator | undefined, id: string, title: string, needs: Need[], fix: string): Promise<CheckResult> {
+async function permissionCheck(
+  ctx: StackContext, simulator: PolicySimulator | undefined, id: string, title: string, needs: Need[], fix: string,
+): Promise<CheckResult> {
   if (!simulator) return offline(ctx, id, title);
   let allowed: boolean[];
   try {
@@ -94,20 +96,23 @@ async function permissionCheck(ctx: StackContext, simulator: PolicySimulator | u
   } catch (e) {
     return callFailed(id, title, 'IAM policy simulation', 'iam:SimulatePrincipalPolicy and iam:SimulateCustomPolicy', e);
   }
-  const denied = needs.filter((_n, i) => !allowed[i]).map((n) => n.label);
+  const denied = needs.filter((_n, i) => !allowed[i]);
   if (denied.length === 0) return pass(id, title, `${simulator.describedAs} allows ${needs.map((n) => n.label).join('; ')}`);
-  return deniedResult(simulator, id, title, `${simulator.describedAs} does not allow ${denied.join('; ')}`, fix);
+  const detail = `${simulator.describedAs} does not allow ${denied.map((n) => n.label).join('; ')}`;
+  return deniedResult(simulator, denied.map((n) => n.request.action), id, title, detail, fix);
 }
 
-/** A denial is certain only when every statement could be simulated. */
-function deniedResult(simulator: PolicySimulator, id: string, title: string, detail: string, fix: string): CheckResult {
-  if (simulator.incomplete) {
+/** A denial is certain only when no statement that could allow the actions was left out of the simulation. */
+function deniedResult(simulator: PolicySimulator, actions: string[], id: string, title: string, detail: string, fix: string): CheckResult {
+  if (actions.some((a) => simulator.uncertainFor(a))) {
     return couldNotCheck(id, title, `${detail}, but some of its statements hold values preflight cannot resolve and were left out`, 'Check those statements by hand, or run preflight against the deployed stack (--stack).');
   }
   return fail(id, title, detail, fix);
 }
 
-async function passRoleCheck(ctx: StackContext, simulator: PolicySimulator | undefined, roleArn: string, service: string | undefined): Promise<CheckResult> {
+async function passRoleCheck(
+  ctx: StackContext, simulator: PolicySimulator | undefined, roleArn: string, service: string | undefined,
+): Promise<CheckResult> {
   const id = `pass-role:${service ?? 'absent'}`;
   const title = service ? `the handler may pass the import role when iam:PassedToService = ${service}` : 'the handler may pass the import role when iam:PassedToService is absent';
   if (!simulator) return offline(ctx, id, title);
@@ -119,7 +124,7 @@ async function passRoleCheck(ctx: StackContext, simulator: PolicySimulator | und
     return callFailed(id, title, 'IAM policy simulation', 'iam:SimulatePrincipalPolicy and iam:SimulateCustomPolicy', e);
   }
   if (allowed) return pass(id, title, `${simulator.describedAs} allows iam:PassRole on ${roleArn}`);
-  return deniedResult(simulator, id, title, `${simulator.describedAs} does not allow iam:PassRole on ${roleArn} ${service ? `with iam:PassedToService = ${service}` : 'without iam:PassedToService'}`,
+  return deniedResult(simulator, ['iam:PassRole'], id, title, `${simulator.describedAs} does not allow iam:PassRole on ${roleArn} ${service ? `with iam:PassedToService = ${service}` : 'without iam:PassedToService'}`,
     'AWS does not document which value CreateImportTask gives iam:PassedToService (or whether it sets it): condition the PassRole statement with StringEqualsIfExists on [cloudtrail.amazonaws.com, logs.amazonaws.com], keeping the resource pinned to the import role.');
 }
 
@@ -133,7 +138,8 @@ async function trustCheck(ctx: StackContext, roleArn: string, templateRole: Temp
     return offline(ctx, id, title);
   } else {
     try {
-      trustPolicy = parsePolicy((await ctx.clients.iam.send(new GetRoleCommand({ RoleName: lastPathSegment(roleArn) }))).Role?.AssumeRolePolicyDocument);
+      const role = (await ctx.clients.iam.send(new GetRoleCommand({ RoleName: lastPathSegment(roleArn) }))).Role;
+      trustPolicy = parsePolicy(role?.AssumeRolePolicyDocument);
     } catch (e) {
       return callFailed(id, title, 'GetRole', `iam:GetRole on ${roleArn}`, e);
     }

@@ -50,7 +50,9 @@ export function queueResult(running: number, toStart: number): CheckResult {
 }
 
 /** Existing imports of the same store whose window overlaps the declared one (the stack's own imports aside). */
-export async function overlapCheck(ctx: StackContext, imp: DeclaredImport, store: StoreFacts, ownImportIds: ReadonlySet<string>): Promise<CheckResult> {
+export async function overlapCheck(
+  ctx: StackContext, imp: DeclaredImport, store: StoreFacts, ownImportIds: ReadonlySet<string>,
+): Promise<CheckResult> {
   if (store.planned) return pass('overlap', OVERLAP, 'the deployment creates the store: no import of it exists yet');
   if (!ctx.clients) return offline(ctx, 'overlap', OVERLAP);
   let existing: Import[];

@@ -106,6 +106,8 @@ export class TemplateResolver {
         return this.refOf(logicalId);
       case 'AWS::IAM::ManagedPolicy.PolicyArn':
         return this.refOf(logicalId);
+      case 'AWS::Logs::LogGroup.Arn':
+        return this.arn('logs', `log-group:${this.refOf(logicalId)}:*`);
       default:
         return unresolved(what);
     }

@@ -11,7 +11,7 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { UNRESOLVED_MARKER } from './intrinsics';
-import { PolicyDocument, statementsOf } from './policy-reading';
+import { coversAction, PolicyDocument, PolicyStatement, statementsOf } from './policy-reading';
 
 export interface SimulationRequest {
   readonly action: string;
@@ -23,8 +23,8 @@ export interface SimulationRequest {
 export interface PolicySimulator {
   /** What the simulated role is, for messages ("role arn:..." or "the template's policies of ..."). */
   readonly describedAs: string;
-  /** True when some statements could not be resolved and were left out: a denial may be wrong. */
-  readonly incomplete: boolean;
+  /** True when statements that could allow `action` hold values preflight cannot resolve (and were left out): a denial may be wrong. */
+  uncertainFor(action: string): boolean;
   /** Whether each request is allowed, in order. */
   allows(requests: readonly SimulationRequest[]): Promise<boolean[]>;
 }
@@ -35,7 +35,11 @@ type Simulate = (actions: string[], resource: string, context: ContextEntry[]) =
 class CachingSimulator implements PolicySimulator {
   private readonly answers = new Map<string, Promise<boolean>>();
 
-  constructor(readonly describedAs: string, readonly incomplete: boolean, private readonly simulate: Simulate) {}
+  constructor(readonly describedAs: string, private readonly leftOut: readonly PolicyStatement[], private readonly simulate: Simulate) {}
+
+  public uncertainFor(action: string): boolean {
+    return this.leftOut.some((s) => s.Effect === 'Allow' && (JSON.stringify(s.Action ?? s.NotAction).includes(UNRESOLVED_MARKER) || coversAction(s, action)));
+  }
 
   public async allows(requests: readonly SimulationRequest[]): Promise<boolean[]> {
     const groups = new Map<string, SimulationRequest[]>();
@@ -64,7 +68,9 @@ function keyOf(r: SimulationRequest): string {
 }
 
 /** Every page of a simulation. */
-async function allPages(call: (marker: string | undefined) => Promise<{ EvaluationResults?: EvaluationResult[]; IsTruncated?: boolean; Marker?: string }>): Promise<EvaluationResult[]> {
+type SimulationPage = { EvaluationResults?: EvaluationResult[]; IsTruncated?: boolean; Marker?: string };
+
+async function allPages(call: (marker: string | undefined) => Promise<SimulationPage>): Promise<EvaluationResult[]> {
   const results: EvaluationResult[] = [];
   let marker: string | undefined;
   do {
@@ -77,17 +83,16 @@ async function allPages(call: (marker: string | undefined) => Promise<{ Evaluati
 
 /** Simulates the role's live policies (it exists: a deployed stack's role, or one the app names by ARN). */
 export function principalSimulator(iam: IAMClient, roleArn: string): PolicySimulator {
-  return new CachingSimulator(`role ${roleArn}`, false, (actions, resource, context) => allPages((marker) => iam.send(new SimulatePrincipalPolicyCommand({
+  return new CachingSimulator(`role ${roleArn}`, [], (actions, resource, context) => allPages((marker) => iam.send(new SimulatePrincipalPolicyCommand({
     PolicySourceArn: roleArn, ActionNames: actions, ResourceArns: [resource], ContextEntries: context, Marker: marker,
   }))));
 }
 
 /** Simulates policies from the template (a role the deployment will create), without the statements preflight cannot resolve. */
 export function customPolicySimulator(iam: IAMClient, describedAs: string, policies: readonly PolicyDocument[]): PolicySimulator {
-  const complete = policies.map(withoutUnresolvedStatements);
-  const incomplete = complete.some((p, i) => statementsOf(p).length !== statementsOf(policies[i]).length);
-  const inputs = complete.filter((p) => statementsOf(p).length > 0).map((p) => JSON.stringify(p));
-  return new CachingSimulator(describedAs, incomplete, async (actions, resource, context) => {
+  const leftOut = policies.flatMap(statementsOf).filter(isUnresolved);
+  const inputs = policies.map(withoutUnresolvedStatements).filter((p) => statementsOf(p).length > 0).map((p) => JSON.stringify(p));
+  return new CachingSimulator(describedAs, leftOut, async (actions, resource, context) => {
     // IAM refuses an empty policy list; no policy at all allows nothing.
     if (inputs.length === 0) return [];
     return allPages((marker) => iam.send(new SimulateCustomPolicyCommand({
@@ -96,7 +101,10 @@ export function customPolicySimulator(iam: IAMClient, describedAs: string, polic
   });
 }
 
+function isUnresolved(statement: PolicyStatement): boolean {
+  return JSON.stringify(statement).includes(UNRESOLVED_MARKER);
+}
+
 function withoutUnresolvedStatements(policy: PolicyDocument): PolicyDocument {
-  const statements = statementsOf(policy).filter((s) => !JSON.stringify(s).includes(UNRESOLVED_MARKER));
-  return { Version: policy.Version ?? '2012-10-17', Statement: statements };
+  return { Version: policy.Version ?? '2012-10-17', Statement: statementsOf(policy).filter((s) => !isUnresolved(s)) };
 }

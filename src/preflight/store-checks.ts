@@ -42,9 +42,13 @@ export async function checkStore(ctx: StackContext, imp: DeclaredImport): Promis
   const [, , region, account, id] = parts;
   const location = locationCheck(ctx, region, account);
   const planned = imp.storeLogicalId !== undefined && !ctx.resolver.exists(imp.storeLogicalId);
-  if (planned) return { checks: [location, ...plannedStoreChecks(ctx, imp)], store: { arn: imp.sourceArn, id, planned, exists: false, kmsKeyId: kmsKeyIdOfStore(ctx.resolver, imp.storeLogicalId!) } };
+  if (planned) {
+    const kmsKeyId = kmsKeyIdOfStore(ctx.resolver, imp.storeLogicalId!);
+    return { checks: [location, ...plannedStoreChecks(ctx, imp)], store: { arn: imp.sourceArn, id, planned, exists: false, kmsKeyId } };
+  }
   const live = await liveStoreChecks(ctx, imp);
-  return { checks: [location, ...live.checks], store: { arn: imp.sourceArn, id, planned, exists: live.response !== undefined, kmsKeyId: live.response?.KmsKeyId } };
+  const exists = live.response !== undefined;
+  return { checks: [location, ...live.checks], store: { arn: imp.sourceArn, id, planned, exists, kmsKeyId: live.response?.KmsKeyId } };
 }
 
 /** Imports are regional: the store must be in the stack's region and account. */
@@ -62,7 +66,12 @@ function plannedStoreChecks(ctx: StackContext, imp: DeclaredImport): CheckResult
   return [exists, retentionCheck(imp.window, retentionDaysInTemplate(ctx.resolver, imp.storeLogicalId!), ctx.now)];
 }
 
-async function liveStoreChecks(ctx: StackContext, imp: DeclaredImport): Promise<{ checks: CheckResult[]; response?: GetEventDataStoreCommandOutput }> {
+interface LiveStoreResults {
+  readonly checks: CheckResult[];
+  readonly response?: GetEventDataStoreCommandOutput;
+}
+
+async function liveStoreChecks(ctx: StackContext, imp: DeclaredImport): Promise<LiveStoreResults> {
   const title = 'the event data store exists';
   if (!ctx.clients) return { checks: [offline(ctx, 'store-exists', title)] };
   let response: GetEventDataStoreCommandOutput;

@@ -87,11 +87,11 @@ export class PreflightFixture {
   }
 
   /** Synthesizes an app whose stack `build` fills; returns the assembly directory. */
-  public synth(build: (stack: Stack) => void, env: { account?: string; region?: string } | undefined = { account: ACCOUNT, region: REGION }): string {
+  public synth(build: (stack: Stack) => void, env: { account?: string; region?: string } | 'environment-agnostic' = { account: ACCOUNT, region: REGION }): string {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-'));
     this.directories.push(outdir);
     const app = new App({ outdir });
-    build(new Stack(app, STACK, env ? { env } : undefined));
+    build(new Stack(app, STACK, env === 'environment-agnostic' ? undefined : { env }));
     app.synth();
     return outdir;
   }

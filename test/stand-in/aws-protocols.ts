@@ -28,7 +28,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 /** An awsJson1_1 service: `operations` by name (without the target prefix); each returns the response body. */
-export function awsJsonHandler(targetPrefix: string, operations: Record<string, (request: any) => unknown>, calls: ReceivedCall[]): http.RequestListener {
+export function awsJsonHandler(
+  targetPrefix: string, operations: Record<string, (request: any) => unknown>, calls: ReceivedCall[],
+): http.RequestListener {
   return async (req, res) => {
     const body = await readBody(req);
     const operation = String(req.headers['x-amz-target'] ?? '').replace(targetPrefix, '');
@@ -62,7 +64,9 @@ export function toXml(value: XmlValue): string {
 }
 
 /** An awsQuery service: `operations` by Action; each returns the content of `<ActionResult>`. */
-export function awsQueryHandler(xmlns: string, operations: Record<string, (params: QueryParams) => XmlValue | Promise<XmlValue>>, calls: ReceivedCall[]): http.RequestListener {
+export function awsQueryHandler(
+  xmlns: string, operations: Record<string, (params: QueryParams) => XmlValue | Promise<XmlValue>>, calls: ReceivedCall[],
+): http.RequestListener {
   return async (req, res) => {
     const params = new QueryParams(new URLSearchParams(await readBody(req)));
     const action = params.get('Action') ?? '';
@@ -105,7 +109,8 @@ export class QueryParams {
     const count = new Set(this.members(name, true).map(([n]) => n)).size;
     return Array.from({ length: count }, (_, i) => {
       const prefix = `${name}.member.${i + 1}.`;
-      return new QueryParams(new URLSearchParams([...this.params.entries()].filter(([k]) => k.startsWith(prefix)).map(([k, v]): [string, string] => [k.slice(prefix.length), v])));
+      const fields = [...this.params.entries()].filter(([k]) => k.startsWith(prefix)).map(([k, v]): [string, string] => [k.slice(prefix.length), v]);
+      return new QueryParams(new URLSearchParams(fields));
     });
   }
 

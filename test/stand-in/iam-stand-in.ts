@@ -103,13 +103,16 @@ export class IamStandIn {
     const results: XmlValue[] = [];
     for (const action of params.list('ActionNames')) {
       for (const resource of resources.length > 0 ? resources : ['*']) {
-        results.push({ EvalActionName: action, EvalResourceName: resource, EvalDecision: await this.decide(principal, policies, action, resource, context) });
+        const decision = await this.decide(principal, policies, action, resource, context);
+        results.push({ EvalActionName: action, EvalResourceName: resource, EvalDecision: decision });
       }
     }
     return { EvaluationResults: results, IsTruncated: false };
   }
 
-  private async decide(principal: string, policies: unknown[], action: string, resource: string, context: Record<string, string | string[]>): Promise<string> {
+  private async decide(
+    principal: string, policies: unknown[], action: string, resource: string, context: Record<string, string | string[]>,
+  ): Promise<string> {
     const result = await runSimulation({
       request: { principal, action, resource: { resource, accountId: this.account }, contextVariables: context },
       identityPolicies: policies.map((policy, i) => ({ name: `policy${i + 1}`, policy })),

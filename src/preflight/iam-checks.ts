@@ -79,7 +79,7 @@ function simulatorFor(ctx: StackContext, roleArn: string, templateRole: Template
   let simulator = ctx.simulators.get(roleArn);
   if (!simulator) {
     simulator = templateRole && !ctx.resolver.exists(templateRole.logicalId)
-      ? customPolicySimulator(ctx.clients.iam, `the template's policies of ${templateRole.logicalId}`, templateRole.policies)
+      ? customPolicySimulator(ctx.clients.iam, `role ${templateRole.logicalId} as the template declares it`, templateRole.policies)
       : principalSimulator(ctx.clients.iam, roleArn);
     ctx.simulators.set(roleArn, simulator);
   }

@@ -36,7 +36,8 @@ export function isResolved(value: unknown): value is string {
   return typeof value === 'string' && !value.includes(UNRESOLVED_MARKER);
 }
 
-function unresolved(what: string): string {
+/** A value preflight cannot know, marked so (e.g. the account of an environment-agnostic stack without credentials). */
+export function unresolved(what: string): string {
   return `${UNRESOLVED_MARKER}${what}#`;
 }
 

@@ -9,7 +9,7 @@ import { StackContext } from './context';
 import { checkHandlerRole, checkImportRole } from './iam-checks';
 import { activeImportsCheck, importsToStart, overlapCheck } from './import-checks';
 import { deployedImports, StackUnderCheck } from './input';
-import { TemplateResolver } from './intrinsics';
+import { TemplateResolver, unresolved } from './intrinsics';
 import { checkKey } from './key-checks';
 import { CheckResult, couldNotCheck, ImportReport, pass, StackReport } from './report';
 import { checkStore } from './store-checks';
@@ -32,7 +32,9 @@ interface Caller {
 
 export async function checkStack(stack: StackUnderCheck, clients: PreflightClients, options: CheckOptions): Promise<StackReport> {
   const caller = await callerOf(clients, stack.account);
-  const account = stack.account ?? caller.account ?? 'unknown-account';
+  const knownAccount = stack.account ?? caller.account;
+  // Unknown (no usable credentials, environment-agnostic stack): the ARNs built with it stay unresolved.
+  const account = knownAccount ?? unresolved('AWS::AccountId');
   const resolver = new TemplateResolver(stack.template, {
     partition: caller.partition, region: options.region, account, physicalIds: stack.physicalIds, parameters: stack.parameters,
   });
@@ -56,7 +58,7 @@ export async function checkStack(stack: StackUnderCheck, clients: PreflightClien
   for (const imp of imports) {
     reports.push({ logicalId: imp.logicalId, sourceArn: imp.sourceArn, checks: await checkImport(ctx, imp, ownImportIds) });
   }
-  return { stackName: stack.stackName, account, region: options.region, checks, imports: reports };
+  return { stackName: stack.stackName, account: knownAccount ?? 'unknown', region: options.region, checks, imports: reports };
 }
 
 async function checkImport(ctx: StackContext, imp: DeclaredImport, ownImportIds: ReadonlySet<string>): Promise<CheckResult[]> {

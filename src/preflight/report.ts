@@ -2,6 +2,7 @@
  * The preflight's findings, how they add up to an exit code, and how they are shown: a checklist
  * for people, JSON for machines (`PreflightJson`). Pure functions: no I/O.
  */
+import { UNRESOLVED_MARKER } from './intrinsics';
 
 /**
  * `warn`: allowed, but AWS leaves it open whether it works (e.g. a store status AWS does not say
@@ -93,8 +94,13 @@ const MARK: Record<Outcome, string> = {
   'could-not-check': '[????]',
 };
 
+/** Unresolved values read `<AWS::AccountId>` for people (JSON keeps the marker). */
+function readable(text: string): string {
+  return text.replace(new RegExp(`${UNRESOLVED_MARKER}(.*?)#`, 'g'), '<$1>');
+}
+
 function renderCheck(check: CheckResult, indent: string): string[] {
-  const lines = [`${indent}${MARK[check.outcome]} ${check.title}: ${check.detail}`];
+  const lines = [`${indent}${MARK[check.outcome]} ${check.title}: ${readable(check.detail)}`];
   if (check.fix && check.outcome !== 'pass') lines.push(`${indent}       fix: ${check.fix}`);
   return lines;
 }
@@ -106,7 +112,7 @@ export function renderChecklist(stacks: readonly StackReport[]): string {
     lines.push(`Stack ${stack.stackName} (account ${stack.account}, ${stack.region}): ${stack.imports.length} ${stack.imports.length === 1 ? 'import' : 'imports'}`);
     stack.checks.forEach((c) => lines.push(...renderCheck(c, '  ')));
     for (const imp of stack.imports) {
-      lines.push(`  Import ${imp.logicalId} from ${imp.sourceArn}`);
+      lines.push(`  Import ${imp.logicalId} from ${readable(imp.sourceArn)}`);
       imp.checks.forEach((c) => lines.push(...renderCheck(c, '    ')));
     }
   }

@@ -21,7 +21,7 @@ export interface SimulationRequest {
 }
 
 export interface PolicySimulator {
-  /** What the simulated role is, for messages ("role arn:..." or "the template's policies of ..."). */
+  /** What the simulated role is, for messages ("role arn:..." or "role X as the template declares it"). */
   readonly describedAs: string;
   /** True when statements that could allow `action` hold values preflight cannot resolve (and were left out): a denial may be wrong. */
   uncertainFor(action: string): boolean;

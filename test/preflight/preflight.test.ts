@@ -370,6 +370,22 @@ describe('an assembly', () => {
     expect(fx.cloudTrail.calls).toHaveLength(0);
   });
 
+  test('credentials AWS rejects, for an environment-agnostic stack: the account is unknown, exit 2', async () => {
+    fx.iam.rejectCredentials = true;
+    const dir = assembly((stack) => {
+      const store = new cloudtrail.CfnEventDataStore(stack, 'Store', {});
+      new EventDataStoreImport(stack, 'History', { source: ImportSource.fromEventDataStore(store) });
+    }, 'environment-agnostic');
+
+    const { code, stdout } = await fx.run(['preflight', dir, '--region', REGION]);
+
+    expect(code).toBe(2);
+    expect(stdout).toContain(`Stack ${STACK} (account unknown, ${REGION}): 1 import`);
+    expect(stdout).toContain('GetCallerIdentity failed: InvalidClientTokenId: The security token included in the request is invalid.');
+    expect(stdout).toContain(`Import HistoryC127576E from arn:aws:cloudtrail:${REGION}:<AWS::AccountId>:eventdatastore/Store`);
+    expect(stdout).toContain('[????] the event data store ARN: ImportSourceArn is a value preflight cannot resolve from the template');
+  });
+
   test('a directory that is not an assembly: exit 2 with what to do', async () => {
     const { code, stdout, stderr } = await fx.run(['preflight', '/nonexistent/cdk.out']);
     expect(code).toBe(2);

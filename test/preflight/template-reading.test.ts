@@ -4,7 +4,7 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { isResolved, TemplateResolver } from '../../src/preflight/intrinsics';
-import { grantOf, namesAccountRoot, namesService, wildcardMatches } from '../../src/preflight/policy-reading';
+import { grantOf, namesAccountRoot, namesService, PolicyDocument, wildcardMatches } from '../../src/preflight/policy-reading';
 import { customPolicySimulator } from '../../src/preflight/simulation';
 import { declaredImports, handlerRoleOf, keyInTemplate, templateRoles } from '../../src/preflight/template-reading';
 
@@ -91,10 +91,10 @@ describe('policy reading', () => {
     expect(wildcardMatches('KMS:decrypt', 'kms:Decrypt')).toBe(true);
     expect(wildcardMatches('kms:?ecrypt', 'kms:Encrypt')).toBe(false);
     const cloudTrail = (s: any) => namesService(s, 'cloudtrail.amazonaws.com');
-    const policy = {
+    const policy: PolicyDocument = {
       Statement: [
         { Effect: 'Allow', Principal: { Service: ['cloudtrail.amazonaws.com'] }, NotAction: 'kms:ScheduleKeyDeletion', Resource: '*' },
-        { Effect: 'Deny', Principal: '*' as const, Action: 'kms:Encrypt', Resource: '*' },
+        { Effect: 'Deny', Principal: '*', Action: 'kms:Encrypt', Resource: '*' },
         { Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
       ],
     };

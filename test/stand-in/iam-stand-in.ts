@@ -35,6 +35,8 @@ export class IamStandIn {
   public readonly calls: ReceivedCall[] = [];
   /** The account GetCallerIdentity reports; change it to play credentials of another account. */
   public callerAccount: string;
+  /** True: GetCallerIdentity rejects the credentials (InvalidClientTokenId). */
+  public rejectCredentials = false;
   private server!: LoopbackServer;
   private readonly roles = new Map<string, RoleInit>();
 
@@ -128,6 +130,7 @@ export class IamStandIn {
   }
 
   private getCallerIdentity(): XmlValue {
+    if (this.rejectCredentials) throw new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
     return { UserId: 'AIDAEXAMPLEEXAMPLE01', Account: this.callerAccount, Arn: `arn:aws:iam::${this.callerAccount}:user/preflight` };
   }
 }

@@ -5,6 +5,7 @@
  * with `Action`, answered with XML; lists are `Name.member.N`). SigV4 signatures are not checked.
  */
 import * as http from 'node:http';
+import { LoopbackServer } from './loopback-server';
 
 /** An error the service returns. */
 export class ServiceError extends Error {
@@ -25,6 +26,29 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
+}
+
+/** What every preflight stand-in has: a loopback server, its endpoint, the calls it received. */
+export abstract class StandInServer {
+  /** Every request received, in order. */
+  public readonly calls: ReceivedCall[] = [];
+  private server?: LoopbackServer;
+
+  /** Base URL for an SDK client's `endpoint`. */
+  public get endpoint(): string {
+    if (!this.server) throw new Error('the stand-in is not listening');
+    return this.server.url;
+  }
+
+  /** Closes the server and every open connection; safe to call twice. */
+  public async stop(): Promise<void> {
+    await this.server?.close();
+  }
+
+  protected async listen(handler: http.RequestListener): Promise<this> {
+    this.server = await LoopbackServer.listen(handler);
+    return this;
+  }
 }
 
 /** An awsJson1_1 service: `operations` by name (without the target prefix); each returns the response body. */

@@ -4,8 +4,7 @@
  * physical IDs of its resources. (test/status/cloudformation-stand-in.ts serves the status
  * command's ListStackResources paging tests.)
  */
-import { awsQueryHandler, QueryParams, ReceivedCall, ServiceError, XmlValue } from './aws-protocols';
-import { LoopbackServer } from './loopback-server';
+import { awsQueryHandler, QueryParams, ServiceError, StandInServer, XmlValue } from './aws-protocols';
 
 export interface DeployedStackInit {
   readonly name: string;
@@ -18,31 +17,20 @@ export interface DeployedStackInit {
 
 const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
-export class CloudFormationStackStandIn {
+export class CloudFormationStackStandIn extends StandInServer {
   public static async start(): Promise<CloudFormationStackStandIn> {
     const standIn = new CloudFormationStackStandIn();
-    standIn.server = await LoopbackServer.listen(awsQueryHandler(XMLNS, {
+    return standIn.listen(awsQueryHandler(XMLNS, {
       DescribeStacks: (p) => standIn.describeStacks(p),
       GetTemplate: (p) => ({ TemplateBody: JSON.stringify(standIn.stack(p).template), StagesAvailable: ['Original', 'Processed'] }),
       ListStackResources: (p) => standIn.listStackResources(p),
     }, standIn.calls));
-    return standIn;
   }
 
-  public readonly calls: ReceivedCall[] = [];
-  private server!: LoopbackServer;
   private readonly stacks = new Map<string, DeployedStackInit>();
-
-  public get endpoint(): string {
-    return this.server.url;
-  }
 
   public addStack(stack: DeployedStackInit): void {
     this.stacks.set(stack.name, stack);
-  }
-
-  public async stop(): Promise<void> {
-    await this.server.close();
   }
 
   private stack(params: QueryParams): DeployedStackInit {

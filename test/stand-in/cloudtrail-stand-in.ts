@@ -2,8 +2,7 @@
  * A loopback stand-in for CloudTrail's GetEventDataStore (awsJson1_1, target
  * `CloudTrail_20131101.GetEventDataStore`), for the preflight tests.
  */
-import { awsJsonHandler, ReceivedCall, ServiceError } from './aws-protocols';
-import { LoopbackServer } from './loopback-server';
+import { awsJsonHandler, ServiceError, StandInServer } from './aws-protocols';
 
 /** An event data store as GetEventDataStore returns it. */
 export interface StoreInit {
@@ -17,29 +16,18 @@ export interface StoreInit {
   readonly billingMode?: string;
 }
 
-export class CloudTrailStandIn {
+export class CloudTrailStandIn extends StandInServer {
   public static async start(): Promise<CloudTrailStandIn> {
     const standIn = new CloudTrailStandIn();
-    standIn.server = await LoopbackServer.listen(awsJsonHandler('CloudTrail_20131101.', {
+    return standIn.listen(awsJsonHandler('CloudTrail_20131101.', {
       GetEventDataStore: (request) => standIn.getEventDataStore(request),
     }, standIn.calls));
-    return standIn;
   }
 
-  public readonly calls: ReceivedCall[] = [];
-  private server!: LoopbackServer;
   private readonly stores = new Map<string, StoreInit>();
-
-  public get endpoint(): string {
-    return this.server.url;
-  }
 
   public addStore(store: StoreInit): void {
     this.stores.set(store.arn, store);
-  }
-
-  public async stop(): Promise<void> {
-    await this.server.close();
   }
 
   private getEventDataStore(request: { EventDataStore?: string }): unknown {

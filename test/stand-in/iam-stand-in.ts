@@ -5,8 +5,7 @@
  * real policy engine, `@cloud-copilot/iam-simulate`, not canned answers.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { awsQueryHandler, QueryParams, ReceivedCall, ServiceError, XmlValue } from './aws-protocols';
-import { LoopbackServer } from './loopback-server';
+import { awsQueryHandler, QueryParams, ReceivedCall, ServiceError, StandInServer, XmlValue } from './aws-protocols';
 
 export interface RoleInit {
   readonly name: string;
@@ -20,32 +19,26 @@ export interface RoleInit {
 const IAM_XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const DECISIONS: Record<string, string> = { Allowed: 'allowed', ExplicitlyDenied: 'explicitDeny', ImplicitlyDenied: 'implicitDeny' };
 
-export class IamStandIn {
+export class IamStandIn extends StandInServer {
   public static async start(account: string): Promise<IamStandIn> {
     const standIn = new IamStandIn(account);
-    standIn.server = await LoopbackServer.listen(awsQueryHandler(IAM_XMLNS, {
+    return standIn.listen(awsQueryHandler(IAM_XMLNS, {
       GetRole: (p) => standIn.getRole(p),
       SimulatePrincipalPolicy: (p) => standIn.simulatePrincipalPolicy(p),
       SimulateCustomPolicy: (p) => standIn.simulateCustomPolicy(p),
       GetCallerIdentity: () => standIn.getCallerIdentity(),
     }, standIn.calls));
-    return standIn;
   }
 
-  public readonly calls: ReceivedCall[] = [];
   /** The account GetCallerIdentity reports; change it to play credentials of another account. */
   public callerAccount: string;
   /** True: GetCallerIdentity rejects the credentials (InvalidClientTokenId). */
   public rejectCredentials = false;
-  private server!: LoopbackServer;
   private readonly roles = new Map<string, RoleInit>();
 
   private constructor(private readonly account: string) {
+    super();
     this.callerAccount = account;
-  }
-
-  public get endpoint(): string {
-    return this.server.url;
   }
 
   public roleArn(name: string): string {
@@ -55,10 +48,6 @@ export class IamStandIn {
   public addRole(role: RoleInit): string {
     this.roles.set(role.name, role);
     return this.roleArn(role.name);
-  }
-
-  public async stop(): Promise<void> {
-    await this.server.close();
   }
 
   public callsOf(operation: string): ReceivedCall[] {

@@ -3,8 +3,7 @@
  * `TrentService.`), for the preflight tests. DescribeKey takes a key ID, key ARN, alias name or
  * alias ARN; GetKeyPolicy a key ID or key ARN, as KMS does.
  */
-import { awsJsonHandler, ReceivedCall, ServiceError } from './aws-protocols';
-import { LoopbackServer } from './loopback-server';
+import { awsJsonHandler, ServiceError, StandInServer } from './aws-protocols';
 
 export interface KeyInit {
   readonly arn: string;
@@ -16,30 +15,19 @@ export interface KeyInit {
   readonly aliases?: string[];
 }
 
-export class KmsStandIn {
+export class KmsStandIn extends StandInServer {
   public static async start(): Promise<KmsStandIn> {
     const standIn = new KmsStandIn();
-    standIn.server = await LoopbackServer.listen(awsJsonHandler('TrentService.', {
+    return standIn.listen(awsJsonHandler('TrentService.', {
       DescribeKey: (request) => standIn.describeKey(request),
       GetKeyPolicy: (request) => standIn.getKeyPolicy(request),
     }, standIn.calls));
-    return standIn;
   }
 
-  public readonly calls: ReceivedCall[] = [];
-  private server!: LoopbackServer;
   private readonly keys: KeyInit[] = [];
-
-  public get endpoint(): string {
-    return this.server.url;
-  }
 
   public addKey(key: KeyInit): void {
     this.keys.push(key);
-  }
-
-  public async stop(): Promise<void> {
-    await this.server.close();
   }
 
   private find(keyId: string | undefined, aliasesToo: boolean): KeyInit {

@@ -21,14 +21,21 @@ function config(endpoint: string) {
   return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 };
 }
 
-describe('CloudTrail', () => {
-  let standIn: CloudTrailStandIn;
+/** Starts a stand-in before each test of the block and stops it after; the getter gives the current one. */
+function eachTest<T extends { stop(): Promise<void> }>(start: () => Promise<T>): () => T {
+  let standIn: T;
   beforeEach(async () => {
-    standIn = await CloudTrailStandIn.start();
+    standIn = await start();
   });
   afterEach(() => standIn.stop());
+  return () => standIn;
+}
+
+describe('CloudTrail', () => {
+  const current = eachTest(() => CloudTrailStandIn.start());
 
   test('GetEventDataStore: by ARN or ID, only members of GetEventDataStoreResponse; a missing store is EventDataStoreNotFoundException', async () => {
+    const standIn = current();
     standIn.addStore({ arn: STORE, kmsKeyId: KEY, retentionPeriod: 7 });
     const client = new cloudtrailSdk.CloudTrailClient(config(standIn.endpoint));
     const byArn = await client.send(new cloudtrailSdk.GetEventDataStoreCommand({ EventDataStore: STORE }));
@@ -48,13 +55,10 @@ describe('CloudTrail', () => {
 });
 
 describe('KMS', () => {
-  let standIn: KmsStandIn;
-  beforeEach(async () => {
-    standIn = await KmsStandIn.start();
-  });
-  afterEach(() => standIn.stop());
+  const current = eachTest(() => KmsStandIn.start());
 
   test('DescribeKey by alias, GetKeyPolicy by ARN: members of the SDK schemas; an unknown key is NotFoundException', async () => {
+    const standIn = current();
     const policy = { Version: '2012-10-17', Statement: [] };
     standIn.addKey({ arn: KEY, policy, aliases: ['alias/audit'] });
     const client = new kmsSdk.KMSClient(config(standIn.endpoint));

@@ -13,6 +13,7 @@ import { CheckResult, couldNotCheck, fail, pass, warn } from './report';
 import { customPolicySimulator, PolicySimulator, principalSimulator, SimulationRequest } from './simulation';
 import { StoreFacts } from './store-checks';
 import { DeclaredImport, handlerRoleOf, TemplateRole } from './template-reading';
+import { errorName } from '../shared/aws-errors';
 
 /** The service values of `iam:PassedToService` that PassRole is simulated with; `undefined`: the key absent. */
 export const PASSED_TO_SERVICE_VALUES: ReadonlyArray<string | undefined> = ['cloudtrail.amazonaws.com', 'logs.amazonaws.com', undefined];
@@ -141,6 +142,9 @@ async function trustCheck(ctx: StackContext, roleArn: string, templateRole: Temp
       const role = (await ctx.clients.iam.send(new GetRoleCommand({ RoleName: lastPathSegment(roleArn) }))).Role;
       trustPolicy = parsePolicy(role?.AssumeRolePolicyDocument);
     } catch (e) {
+      if (errorName(e) === 'NoSuchEntityException') {
+        return fail(id, title, `IAM has no role ${roleArn}`, 'Create the role, or give the import a role that exists: CreateImportTask cannot pass a missing role.');
+      }
       return callFailed(id, title, 'GetRole', `iam:GetRole on ${roleArn}`, e);
     }
   }

@@ -2,7 +2,8 @@
 /**
  * `cdk-eventdatastore-import status`: where the account's CloudTrail Lake to CloudWatch Logs
  * imports stand. See `README-section.md` next to this file for usage, exit codes and the
- * `--json` shape (`ImportStatusJson` in render.ts).
+ * `--json` shape (`ImportStatusJson` in render.ts). The same program runs `preflight`
+ * (src/preflight/command.ts), which has exit codes of its own.
  *
  * Exit codes: 0 every shown import is fine (IN_PROGRESS, COMPLETED, CANCELLED or QUEUED: a
  * cancellation is somebody's decision, not a failure); 1 some shown import FAILED (or, with

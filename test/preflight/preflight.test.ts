@@ -232,6 +232,14 @@ describe('an assembly', () => {
     expect(fx.iam.callsOf('SimulatePrincipalPolicy').map((c) => c.request.PolicySourceArn)).toContain(roleArn);
   });
 
+  test('a role the app names that does not exist: fails', async () => {
+    existingStore();
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/Missing`;
+    const { code, report } = await fx.json([assembly((s) => import2025(s, 'History', { role: iam.Role.fromRoleArn(s, 'Role', roleArn, { mutable: false }) }))]);
+    expect(code).toBe(1);
+    expect(checksById(report)['import-role-trust']).toMatchObject({ outcome: 'fail', detail: `IAM has no role ${roleArn}` });
+  });
+
   test('a role without some permissions the import needs: fails, listing each', async () => {
     existingStore();
     const roleArn = fx.iam.addRole({ name: 'MyImportRole', trustPolicy: CLOUDTRAIL_TRUST, policies: [importRolePolicy(['"*"', JSON.stringify([`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/cloudtrail/${STORE_ID}`, `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/cloudtrail/${STORE_ID}:log-stream:*`])])] });

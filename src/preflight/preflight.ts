@@ -63,7 +63,8 @@ export async function checkStack(stack: StackUnderCheck, clients: PreflightClien
 
 async function checkImport(ctx: StackContext, imp: DeclaredImport, ownImportIds: ReadonlySet<string>): Promise<CheckResult[]> {
   const { checks, store } = await checkStore(ctx, imp);
-  if (!store || (!store.planned && !store.exists)) return checks;
+  // Without a usable ARN, or for a store known not to exist, the other checks would only repeat that.
+  if (!store || store.missing) return checks;
   const key = store.kmsKeyId ? await checkKey(ctx, store.kmsKeyId) : { checks: [], keyArn: undefined };
   return [
     ...checks,

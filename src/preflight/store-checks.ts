@@ -19,9 +19,9 @@ export interface StoreFacts {
   readonly id: string;
   /** The store does not exist yet: the deployment creates it. */
   readonly planned: boolean;
-  /** True when CloudTrail returned the store. */
-  readonly exists: boolean;
-  /** KmsKeyId as the store (or the template) gives it. */
+  /** True when CloudTrail says there is no such store (not when it could not be asked). */
+  readonly missing: boolean;
+  /** KmsKeyId as the store (or the template) gives it; unknown when the store could not be read. */
   readonly kmsKeyId?: string;
 }
 
@@ -44,11 +44,10 @@ export async function checkStore(ctx: StackContext, imp: DeclaredImport): Promis
   const planned = imp.storeLogicalId !== undefined && !ctx.resolver.exists(imp.storeLogicalId);
   if (planned) {
     const kmsKeyId = kmsKeyIdOfStore(ctx.resolver, imp.storeLogicalId!);
-    return { checks: [location, ...plannedStoreChecks(ctx, imp)], store: { arn: imp.sourceArn, id, planned, exists: false, kmsKeyId } };
+    return { checks: [location, ...plannedStoreChecks(ctx, imp)], store: { arn: imp.sourceArn, id, planned, missing: false, kmsKeyId } };
   }
   const live = await liveStoreChecks(ctx, imp);
-  const exists = live.response !== undefined;
-  return { checks: [location, ...live.checks], store: { arn: imp.sourceArn, id, planned, exists, kmsKeyId: live.response?.KmsKeyId } };
+  return { checks: [location, ...live.checks], store: { arn: imp.sourceArn, id, planned, missing: live.missing, kmsKeyId: live.response?.KmsKeyId } };
 }
 
 /** Imports are regional: the store must be in the stack's region and account. */
@@ -69,19 +68,21 @@ function plannedStoreChecks(ctx: StackContext, imp: DeclaredImport): CheckResult
 interface LiveStoreResults {
   readonly checks: CheckResult[];
   readonly response?: GetEventDataStoreCommandOutput;
+  readonly missing: boolean;
 }
 
 async function liveStoreChecks(ctx: StackContext, imp: DeclaredImport): Promise<LiveStoreResults> {
   const title = 'the event data store exists';
-  if (!ctx.clients) return { checks: [offline(ctx, 'store-exists', title)] };
+  if (!ctx.clients) return { checks: [offline(ctx, 'store-exists', title)], missing: false };
   let response: GetEventDataStoreCommandOutput;
   try {
     response = await ctx.clients.cloudTrail.send(new GetEventDataStoreCommand({ EventDataStore: imp.sourceArn }));
   } catch (e) {
     if (errorName(e) === 'EventDataStoreNotFoundException') {
-      return { checks: [fail('store-exists', title, `CloudTrail has no event data store ${imp.sourceArn}`, 'Check the ARN (and the region and account of the credentials): the import cannot start without its store.')] };
+      const fix = 'Check the ARN (and the region and account of the credentials): the import cannot start without its store.';
+      return { checks: [fail('store-exists', title, `CloudTrail has no event data store ${imp.sourceArn}`, fix)], missing: true };
     }
-    return { checks: [callFailed('store-exists', title, 'GetEventDataStore', 'cloudtrail:GetEventDataStore on the store', e)] };
+    return { checks: [callFailed('store-exists', title, 'GetEventDataStore', 'cloudtrail:GetEventDataStore on the store', e)], missing: false };
   }
   return {
     checks: [
@@ -90,6 +91,7 @@ async function liveStoreChecks(ctx: StackContext, imp: DeclaredImport): Promise<
       retentionCheck(imp.window, response.RetentionPeriod, ctx.now),
     ],
     response,
+    missing: false,
   };
 }
 

@@ -136,6 +136,21 @@ describe('an assembly', () => {
     expect(checks['store-exists'].fix).toMatch(/Check the ARN/);
   });
 
+  test('a caller that may not read the store: could not check it, says which permission; the roles are still checked', async () => {
+    existingStore();
+    fx.cloudTrail.denyAccess = true;
+    const { code, report } = await fx.json([assembly()]);
+    expect(code).toBe(2);
+    const checks = checksById(report);
+    expect(checks['store-exists']).toMatchObject({
+      outcome: 'could-not-check',
+      detail: 'GetEventDataStore failed: AccessDeniedException: User is not authorized to perform: cloudtrail:GetEventDataStore',
+      fix: 'Run preflight with credentials that may cloudtrail:GetEventDataStore on the store.',
+    });
+    expect(checks['handler-permissions'].outcome).toBe('pass');
+    expect(checks['pass-role:absent'].outcome).toBe('pass');
+  });
+
   test('wrong region: a store of another region fails the location check', async () => {
     const otherRegionStore = `arn:aws:cloudtrail:us-west-2:${ACCOUNT}:eventdatastore/${STORE_ID}`;
     const dir = assembly((stack) => new EventDataStoreImport(stack, 'History', { source: ImportSource.fromEventDataStoreArn(otherRegionStore) }), 'environment-agnostic');
@@ -367,7 +382,7 @@ describe('an assembly', () => {
     expect(fx.kms.calls).toHaveLength(0);
   });
 
-  test('credentials of another account: every live check could not be made (exit 2), the template checks still are', async () => {
+  test('credentials of another account: every check that needs AWS could not be made (exit 2)', async () => {
     existingStore();
     fx.iam.callerAccount = '222222222222';
     const { code, report } = await fx.json([assembly()]);
@@ -375,7 +390,10 @@ describe('an assembly', () => {
     expect(stackChecksById(report).credentials).toMatchObject({ outcome: 'could-not-check', detail: `the credentials are for account 222222222222, the stack deploys to ${ACCOUNT}` });
     expect(checksById(report)['store-location'].outcome).toBe('pass');
     expect(checksById(report)['store-exists'].outcome).toBe('could-not-check');
+    expect(checksById(report)['import-role-permissions'].outcome).toBe('could-not-check');
+    expect(checksById(report)['import-role-trust'].outcome).toBe('pass'); // read from the template
     expect(fx.cloudTrail.calls).toHaveLength(0);
+    expect(fx.iam.calls.map((c) => c.operation)).toEqual(['GetCallerIdentity']);
   });
 
   test('credentials AWS rejects, for an environment-agnostic stack: the account is unknown, exit 2', async () => {

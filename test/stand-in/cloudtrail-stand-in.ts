@@ -24,6 +24,8 @@ export class CloudTrailStandIn extends StandInServer {
     }, standIn.calls));
   }
 
+  /** True: every call is refused (AccessDeniedException), as for a caller without cloudtrail:GetEventDataStore. */
+  public denyAccess = false;
   private readonly stores = new Map<string, StoreInit>();
 
   public addStore(store: StoreInit): void {
@@ -31,6 +33,7 @@ export class CloudTrailStandIn extends StandInServer {
   }
 
   private getEventDataStore(request: { EventDataStore?: string }): unknown {
+    if (this.denyAccess) throw new ServiceError('AccessDeniedException', 'User is not authorized to perform: cloudtrail:GetEventDataStore');
     // The service takes the store's ARN or its ID.
     const store = [...this.stores.values()].find((s) => s.arn === request.EventDataStore || s.arn.endsWith(`/${request.EventDataStore}`));
     if (!store) throw new ServiceError('EventDataStoreNotFoundException', `The specified event data store ${request.EventDataStore} was not found.`);

@@ -8,8 +8,10 @@ import { callFailed, offline, StackContext } from './context';
 import { CheckResult, fail, pass, warn } from './report';
 import { StoreFacts } from './store-checks';
 import { DeclaredImport, ImportWindow } from './template-reading';
-import { MAX_ACTIVE_IMPORTS } from '../event-data-store-import/handler/properties';
-import { isImportId, PAGE_LIMIT, paginate } from '../status/collect';
+import { PAGE_LIMIT, paginate } from '../status/collect';
+
+/** At most this many imports run in an account at a time (FACTS.md). */
+export const MAX_ACTIVE_IMPORTS = 3;
 
 const ACTIVE_IMPORTS = 'imports running in the account, against the limit of 3';
 const OVERLAP = 'no existing import covers the same store and time range';
@@ -24,9 +26,9 @@ export async function listImports(ctx: StackContext, filter: DescribeImportTasks
   return imports;
 }
 
-/** Declared imports that a deployment would start: not deployed yet (no import ID as physical ID). */
+/** Declared imports that a deployment would start: those the stack does not have yet. */
 export function importsToStart(imports: readonly DeclaredImport[]): DeclaredImport[] {
-  return imports.filter((i) => i.physicalId === undefined || !isImportId(i.physicalId));
+  return imports.filter((i) => i.physicalId === undefined);
 }
 
 export async function activeImportsCheck(ctx: StackContext, toStart: number): Promise<CheckResult> {
@@ -54,6 +56,8 @@ export async function overlapCheck(
   ctx: StackContext, imp: DeclaredImport, store: StoreFacts, ownImportIds: ReadonlySet<string>,
 ): Promise<CheckResult> {
   if (store.planned) return pass('overlap', OVERLAP, 'the deployment creates the store: no import of it exists yet');
+  // Its import exists already (whatever the physical ID is: an import ID, a record ID): a deployment starts no other.
+  if (imp.physicalId !== undefined) return pass('overlap', OVERLAP, 'deployed already: a deployment starts no new import for it unless its store or time range changes');
   if (!ctx.clients) return offline(ctx, 'overlap', OVERLAP);
   let existing: Import[];
   try {

@@ -13,7 +13,7 @@ import {
   StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
 import { Template } from './intrinsics';
-import { RESOURCE_TYPE } from '../event-data-store-import/handler/properties';
+import { IMPORT_RESOURCE_TYPE } from './template-reading';
 import { errorMessage, errorName } from '../shared/aws-errors';
 import { paginate } from '../status/collect';
 
@@ -76,7 +76,7 @@ function assemblyStack(stackName: string, template: Template, environment: strin
 }
 
 function declaresImports(template: Template): boolean {
-  return Object.values(template.Resources ?? {}).some((r) => r.Type === RESOURCE_TYPE);
+  return Object.values(template.Resources ?? {}).some((r) => r.Type === IMPORT_RESOURCE_TYPE);
 }
 
 function readJson(file: string): unknown {
@@ -145,7 +145,7 @@ function physicalIdsOf(resources: readonly StackResourceSummary[]): Map<string, 
  */
 export async function deployedImports(cloudFormation: CloudFormationClient, stackName: string): Promise<Map<string, string>> {
   try {
-    return physicalIdsOf((await stackResources(cloudFormation, stackName)).filter((r) => r.ResourceType === RESOURCE_TYPE));
+    return physicalIdsOf((await stackResources(cloudFormation, stackName)).filter((r) => r.ResourceType === IMPORT_RESOURCE_TYPE));
   } catch {
     return new Map();
   }

@@ -75,7 +75,7 @@ async function checkImport(ctx: StackContext, imp: DeclaredImport, ownImportIds:
   ];
 }
 
-/** A deployed stack's physical IDs; for an assembly, those of its imports if a stack of that name is deployed. */
+/** A deployed stack's physical IDs; for an assembly, those of its imports if a stack of that name is deployed (a redeploy). */
 async function importPhysicalIds(ctx: StackContext): Promise<ReadonlyMap<string, string>> {
   if (ctx.stack.deployed || !ctx.clients) return ctx.stack.physicalIds;
   return deployedImports(ctx.clients.cloudFormation, ctx.stack.stackName);

@@ -5,7 +5,12 @@
  */
 import { isResolved, TemplateResolver } from './intrinsics';
 import { coversAction, PolicyDocument, statementsOf } from './policy-reading';
-import { RESOURCE_TYPE } from '../event-data-store-import/handler/properties';
+
+/**
+ * The custom resource type of an import: the template contract preflight relies on (with
+ * ImportSourceArn, ImportRoleArn and the time range), which holds across the library's deploy-time designs.
+ */
+export const IMPORT_RESOURCE_TYPE = 'Custom::EventDataStoreImport';
 
 /** Which events an import asks for. */
 export type ImportWindow =
@@ -23,7 +28,7 @@ export interface DeclaredImport {
   readonly storeLogicalId?: string;
   readonly roleArn: string;
   readonly window: ImportWindow;
-  /** The custom resource's physical ID (a deployed stack's), e.g. the import ID. */
+  /** The custom resource's physical ID: set when the stack has the resource already (deployed). */
   readonly physicalId?: string;
 }
 
@@ -40,7 +45,7 @@ const ARN_OF_STORE_IN_TEMPLATE = /^(?:Ref|Fn::GetAtt)$/;
 
 export function declaredImports(resolver: TemplateResolver, physicalIds: ReadonlyMap<string, string>): DeclaredImport[] {
   return Object.entries(resolver.resources)
-    .filter(([, r]) => r.Type === RESOURCE_TYPE)
+    .filter(([, r]) => r.Type === IMPORT_RESOURCE_TYPE)
     .map(([logicalId, r]) => {
       const properties = r.Properties ?? {};
       return {

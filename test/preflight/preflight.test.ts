@@ -460,7 +460,7 @@ describe('a deployed stack (--stack)', () => {
     expect(code).toBe(0);
     expect(report.input).toEqual({ kind: 'stack', name: STACK });
     expect(stackChecksById(report)['active-imports'].detail).toBe('1 of 3 running; the deployment starts 0: none will queue');
-    expect(checksById(report).overlap).toMatchObject({ outcome: 'pass', detail: '0 other imports of the store, none overlapping' });
+    expect(checksById(report).overlap).toMatchObject({ outcome: 'pass', detail: 'deployed already: a deployment starts no new import for it unless its store or time range changes' });
     expect(report.stacks[0].imports[0].checks.map((c) => c.id)).toEqual(IMPORT_CHECKS);
     expect(fx.iam.callsOf('SimulateCustomPolicy')).toHaveLength(0);
     const simulated = new Set(fx.iam.callsOf('SimulatePrincipalPolicy').map((c) => c.request.PolicySourceArn));
@@ -470,6 +470,21 @@ describe('a deployed stack (--stack)', () => {
     };
     expect([...simulated].sort()).toEqual([roleArn('cdkeventdatastoreimportImportProviderHandlerRole'), roleArn('cdkeventdatastoreimportImportProviderImportRole')]);
     expect(fx.cloudFormation.calls.map((c) => c.operation)).toEqual(['DescribeStacks', 'GetTemplate', 'ListStackResources']);
+  });
+
+  test('an assembly of a stack that is deployed already: its deployed imports are neither new nor overlaps', async () => {
+    existingStore();
+    const dir = assembly();
+    const own = fx.logs.addImport({ importSourceArn: STORE_ARN, importFilter: { startEventTime: YEAR_2025.start, endEventTime: YEAR_2025.end } });
+    deploy(dir, own.importId);
+
+    const { code, report } = await fx.json([dir]);
+
+    expect(code).toBe(0);
+    expect(report.input.kind).toBe('assembly');
+    expect(stackChecksById(report)['active-imports'].detail).toBe('1 of 3 running; the deployment starts 0: none will queue');
+    expect(checksById(report).overlap.outcome).toBe('pass');
+    expect(fx.iam.callsOf('SimulatePrincipalPolicy')).toHaveLength(0); // the assembly's roles are what the deploy makes
   });
 
   test('a stack that does not exist: exit 2', async () => {

@@ -66,21 +66,24 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  // The status command (a bin of the package) needs these at run time; jsii requires them bundled.
-  // The orchestrator function bundles its own copies (esbuild), whatever the Lambda runtime ships.
+  // The status and preflight commands (a bin of the package) need these at run time; jsii
+  // requires them bundled. DynamoDB: `status` reads the ledger; CloudTrail, KMS, IAM and STS are
+  // read by `preflight`. The orchestrator function bundles its own copies (esbuild).
   bundledDeps: [
     CLOUDWATCH_LOGS_SDK,
     '@aws-sdk/client-cloudformation@^3.952.0',
-    // The status command reads the ledger.
     '@aws-sdk/client-dynamodb@^3.952.0',
     '@aws-sdk/lib-dynamodb@^3.952.0',
+    '@aws-sdk/client-cloudtrail@^3.952.0',
+    '@aws-sdk/client-kms@^3.952.0',
+    '@aws-sdk/client-iam@^3.952.0',
+    '@aws-sdk/client-sts@^3.952.0',
     'commander@^14',
     'cli-progress@^3',
   ],
   devDeps: [
     // Bundled into the orchestrator function only (esbuild), not needed by the package at run time.
     '@aws-sdk/client-sfn@^3.952.0',
-    '@aws-sdk/client-cloudtrail@^3.952.0',
     '@aws-sdk/client-sns@^3.952.0',
     '@types/cli-progress',
     'cdk-nag@^3',
@@ -91,9 +94,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2.1100.0',
     'esbuild',
     // The deploy-time tests: the state machine run locally, the ledger on a real DynamoDB
-    // implementation, and the real SDK clients the toy handlers use.
+    // implementation.
     'aws-local-stepfunctions@^3',
     'dynalite@^4',
+    // The IAM stand-in of the preflight tests evaluates policies with a real policy engine.
+    '@cloud-copilot/iam-simulate',
   ],
 
   experimentalIntegRunner: true,

@@ -2,7 +2,8 @@
 /**
  * `cdk-eventdatastore-import status`: where the account's CloudTrail Lake to CloudWatch Logs
  * imports stand. See `README-section.md` next to this file for usage, exit codes and the
- * `--json` shape (`ImportStatusJson` in render.ts).
+ * `--json` shape (`ImportStatusJson` in render.ts). The same program runs `preflight`
+ * (src/preflight/command.ts), which has exit codes of its own.
  *
  * With `--stack` or `--ledger` it reads the stack's ledger (the owner records, one per import
  * request) and joins each record with its live import. Without them it lists what CloudWatch Logs
@@ -24,6 +25,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ImportCollector, ImportView, isFinished, Selection, StatusClients, StatusError } from './collect';
 import { layoutRows, LayoutContext, oneLine, renderPlain, toJson } from './render';
 import { TerminalRenderer } from './tty';
+import { PreflightClientFactory } from '../preflight/clients';
+import { addPreflightCommand } from '../preflight/command';
 import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
 
 export const EXIT_OK = 0;
@@ -76,6 +79,8 @@ export interface CliIo {
   readonly signal?: AbortSignal;
   /** Makes the AWS clients. Default: SDK clients with the standard credential and region chain. */
   readonly createClients?: (options: ClientOptions) => StatusClients;
+  /** Makes the preflight command's AWS clients for a region. Default: SDK clients with the standard chains. */
+  readonly createPreflightClients?: PreflightClientFactory;
 }
 
 interface StatusOptions {
@@ -133,6 +138,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .action(async (options: StatusOptions) => {
       exitCode = await runStatus(options, io);
     });
+
+  addPreflightCommand(program, io, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

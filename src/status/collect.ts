@@ -352,7 +352,7 @@ function emptyView(status: string): ImportView {
 }
 
 /** Calls `fetchPage` with each next token until there is none (or a token repeats). */
-async function paginate(fetchPage: (nextToken: string | undefined) => Promise<string | undefined>): Promise<void> {
+export async function paginate(fetchPage: (nextToken: string | undefined) => Promise<string | undefined>): Promise<void> {
   const seen = new Set<string>();
   let token: string | undefined;
   do {

@@ -1,0 +1,54 @@
+/**
+ * A loopback stand-in for CloudTrail's GetEventDataStore (awsJson1_1, target
+ * `CloudTrail_20131101.GetEventDataStore`), for the preflight tests.
+ */
+import { awsJsonHandler, ServiceError, StandInServer } from './aws-protocols';
+
+/** An event data store as GetEventDataStore returns it. */
+export interface StoreInit {
+  readonly arn: string;
+  /** Default ENABLED. */
+  readonly status?: string;
+  /** Days. Default 366. */
+  readonly retentionPeriod?: number;
+  readonly kmsKeyId?: string;
+  /** Default EXTENDABLE_RETENTION_PRICING. */
+  readonly billingMode?: string;
+}
+
+export class CloudTrailStandIn extends StandInServer {
+  public static async start(): Promise<CloudTrailStandIn> {
+    const standIn = new CloudTrailStandIn();
+    return standIn.listen(awsJsonHandler('CloudTrail_20131101.', {
+      GetEventDataStore: (request) => standIn.getEventDataStore(request),
+    }, standIn.calls));
+  }
+
+  /** True: every call is refused (AccessDeniedException), as for a caller without cloudtrail:GetEventDataStore. */
+  public denyAccess = false;
+  private readonly stores = new Map<string, StoreInit>();
+
+  public addStore(store: StoreInit): void {
+    this.stores.set(store.arn, store);
+  }
+
+  private getEventDataStore(request: { EventDataStore?: string }): unknown {
+    if (this.denyAccess) throw new ServiceError('AccessDeniedException', 'User is not authorized to perform: cloudtrail:GetEventDataStore');
+    // The service takes the store's ARN or its ID.
+    const store = [...this.stores.values()].find((s) => s.arn === request.EventDataStore || s.arn.endsWith(`/${request.EventDataStore}`));
+    if (!store) throw new ServiceError('EventDataStoreNotFoundException', `The specified event data store ${request.EventDataStore} was not found.`);
+    return {
+      EventDataStoreArn: store.arn,
+      Name: store.arn.split('/').pop(),
+      Status: store.status ?? 'ENABLED',
+      RetentionPeriod: store.retentionPeriod ?? 366,
+      KmsKeyId: store.kmsKeyId,
+      BillingMode: store.billingMode ?? 'EXTENDABLE_RETENTION_PRICING',
+      MultiRegionEnabled: true,
+      OrganizationEnabled: false,
+      TerminationProtectionEnabled: true,
+      CreatedTimestamp: 1735689600,
+      UpdatedTimestamp: 1735689600,
+    };
+  }
+}

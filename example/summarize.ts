@@ -43,12 +43,20 @@ for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
     console.log(`    source:        ${show(p.ImportSourceArn)}`);
     console.log(`    role:          ${show(p.ImportRoleArn)}`);
     console.log(`    window:        ${window}`);
-    // TimeoutSeconds bounds the wait for the import in wait mode, and only the wait for a free import slot otherwise.
+    // Without waiting, the resource completes once its owner record and execution exist; the import
+    // queues for a slot and runs after the deployment.
     const wait = p.WaitForCompletion === 'true'
-      ? `until the import has finished, at most ${p.TimeoutSeconds} s (CloudFormation ServiceTimeout ${p.ServiceTimeout} s)`
-      : `no: done once the import has started (a free import slot is awaited up to ${p.TimeoutSeconds} s)`;
+      ? `until the import has completed (queue included), at most ${p.TimeoutSeconds} s (CloudFormation ServiceTimeout ${p.ServiceTimeout} s)`
+      : 'no: done once the import is durably scheduled; it queues and runs after the deployment';
     console.log(`    wait:          ${wait}`);
     console.log(`    removal:       ${p.RemovalPolicy}`);
+  }
+
+  console.log('\nOrchestrator (one per stack):');
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === 'AWS::DynamoDB::Table') console.log(`  ledger ${id}: ${r.Properties.BillingMode}, point-in-time recovery ${r.Properties.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled ? 'on' : 'off'}, ${r.DeletionPolicy ?? 'Delete'} on stack deletion`);
+    if (r.Type === 'AWS::StepFunctions::StateMachine') console.log(`  state machine ${id}: ${r.Properties.StateMachineType}, one execution per import request`);
+    if (r.Type === 'AWS::Lambda::Function') console.log(`  function ${id}: ${r.Properties.Runtime}, the ServiceToken and every step`);
   }
 
   console.log('\nIAM:');

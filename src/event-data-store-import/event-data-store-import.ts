@@ -156,8 +156,15 @@ export class EventDataStoreImport extends Construct {
     const logGroupArn = (name: string) => stack.formatArn({
       service: 'logs', region: storeArn.region, account: storeArn.account, resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.destinationLogGroupArn = logGroupArn(this.destinationLogGroupName);
-    this.destinationLogGroup = logs.LogGroup.fromLogGroupName(this, 'DestinationLogGroup', this.destinationLogGroupName);
+    // A literal store ARN in a stack of known account and region gives a literal log group ARN
+    // (readable findings and outputs); otherwise the stack's own, whose grants stay identity-based too.
+    const literal = storeArn.partition !== undefined && !Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region);
+    this.destinationLogGroupArn = literal
+      ? `arn:${storeArn.partition}:logs:${storeArn.region}:${storeArn.account}:log-group:${this.destinationLogGroupName}`
+      : logGroupArn(this.destinationLogGroupName);
+    this.destinationLogGroup = literal
+      ? logs.LogGroup.fromLogGroupArn(this, 'DestinationLogGroup', `${this.destinationLogGroupArn}:*`)
+      : logs.LogGroup.fromLogGroupName(this, 'DestinationLogGroup', this.destinationLogGroupName);
 
     const orchestrator = Orchestrator.of(this, props.handler);
     let importRoleDependency: Construct | undefined;

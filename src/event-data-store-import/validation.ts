@@ -15,6 +15,8 @@ const DAY_MILLIS = 86_400_000;
 export const WARNING_PREFIX = 'cdk-eventdatastore-import';
 
 export interface ParsedStoreArn {
+  /** Known only for a literal ARN. */
+  readonly partition?: string;
   readonly region?: string;
   readonly account?: string;
   /** The store's ID (a token when the ARN is one). */
@@ -34,7 +36,7 @@ export function parseEventDataStoreArn(arn: string): ParsedStoreArn {
   if (!match) {
     throw new Error(`source: ${JSON.stringify(arn)} is not an event data store ARN; expected arn:<partition>:cloudtrail:<region>:<12-digit account>:eventdatastore/<id>`);
   }
-  return { region: match[2], account: match[3], id: match[4] };
+  return { partition: match[1], region: match[2], account: match[3], id: match[4] };
 }
 
 /**
@@ -152,8 +154,8 @@ function iso(millis: number): string {
 }
 
 /**
- * More than 3 imports per account and region in one app: they queue (or fail after
- * slotWaitTimeout). One warning per environment, listing its imports, once all are declared: an
+ * More than 3 imports per account and region in one app: they queue, and drain after the
+ * deployment. One warning per environment, listing its imports, once all are declared: an
  * aspect on the app emits it at synth, on the environment's first import (so that it can be
  * acknowledged on its stack: aws-cdk-lib checks a warning's acknowledgements on its ancestors).
  */
@@ -185,7 +187,7 @@ function warnAboutQueues(environments: Map<string, EnvironmentImports>): void {
     if (paths.length <= MAX_ACTIVE_IMPORTS) continue;
     warn(first, 'moreThanThreeImports',
       `this app declares ${paths.length} imports for ${env} (${paths.join(', ')}); CloudWatch Logs runs at most ${MAX_ACTIVE_IMPORTS} imports per account at a time. ` +
-      'The others wait for a free slot: with waitForCompletion up to completionTimeout, otherwise up to slotWaitTimeout, then fail.');
+      'The others queue in the stack\'s orchestrator and start as slots free, after the deployment (with waitForCompletion, the deployment waits for them up to completionTimeout).');
   }
 }
 

@@ -505,7 +505,7 @@ function resolvedLength(value: string): number {
 }
 
 /**
- * A role whose statements (including those aws-cdk-lib adds, such as the provider framework's
+ * A role whose statements (including those aws-cdk-lib adds, such as the state machine's
  * grants) go to one managed policy instead of an inline default policy. The policy is the role's
  * child, so whatever depends on the role (a function using it) also waits for the policy.
  */

@@ -48,7 +48,7 @@ export function queueResult(running: number, toStart: number): CheckResult {
   const detail = `${running} of ${MAX_ACTIVE_IMPORTS} running; the deployment starts ${toStart}`;
   if (queued === 0) return pass('active-imports', ACTIVE_IMPORTS, `${detail}: none will queue`);
   return warn('active-imports', ACTIVE_IMPORTS, `${detail}: ${queued} will queue until a running import finishes`,
-    'A queued import waits up to slotWaitTimeout (default 10 minutes), or completionTimeout with waitForCompletion, then fails: deploy fewer imports at a time, or wait for the running ones (`cdk-eventdatastore-import status`).');
+    'A queued import waits in the orchestrator\'s queue and starts when a slot frees, after the deployment; with waitForCompletion the deployment waits up to completionTimeout, then fails. Follow it with `cdk-eventdatastore-import status`.');
 }
 
 /** Existing imports of the same store whose window overlaps the declared one (the stack's own imports aside). */

@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DeployTimeWorld } from './world';
 import { EventDataStoreImport, EventDataStoreImportProps, ImportSource } from '../../src';
+import { CloudTrailStandIn } from '../stand-in/cloudtrail-stand-in';
 import { StandInOptions } from '../stand-in/cloudwatch-logs-stand-in';
 
 export const ASSET = path.join(__dirname, '..', '..', 'assets', 'orchestrator', 'orchestrator.lambda', 'index.js');
@@ -28,16 +29,28 @@ export function synthesize(imports: Record<string, ImportDeclaration>): { templa
   return { template: Template.fromStack(stack).toJSON(), logicalIds };
 }
 
+export interface ScenarioOptions {
+  readonly logs?: StandInOptions;
+  readonly serviceTimeoutMs?: number;
+  /** The stores' retention period, as CloudTrail reports it. Default 3653 days. */
+  readonly retentionDays?: number;
+}
+
 export interface ScenarioWorld {
   readonly world: DeployTimeWorld;
+  /** GetEventDataStore, for the retention check on Create. */
+  readonly cloudTrail: CloudTrailStandIn;
   /** The custom resource's logical ID, by construct ID. */
   readonly ids: Record<string, string>;
   /** The custom resource's properties as CloudFormation sends them, by construct ID. */
   props(id: string, changes?: Record<string, unknown>): Record<string, unknown>;
 }
 
-export async function startScenario(imports: Record<string, ImportDeclaration>, options: { logs?: StandInOptions; serviceTimeoutMs?: number } = {}): Promise<ScenarioWorld> {
+export async function startScenario(imports: Record<string, ImportDeclaration>, options: ScenarioOptions = {}): Promise<ScenarioWorld> {
   const { template, logicalIds } = synthesize(imports);
+  const cloudTrail = await CloudTrailStandIn.start();
+  const retentionPeriod = options.retentionDays ?? 3653;
+  for (const declaration of Object.values(imports)) cloudTrail.addStore({ arn: storeArn(declaration.store), retentionPeriod });
   const world = await DeployTimeWorld.start({
     template,
     asset: ASSET,
@@ -48,11 +61,15 @@ export async function startScenario(imports: Record<string, ImportDeclaration>, 
       ORCHESTRATOR_TIME_SCALE: '0.001',
       // Anything not given a stand-in goes nowhere: a closed loopback port, never AWS.
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ENDPOINT_URL_CLOUDTRAIL: cloudTrail.endpoint,
     },
   });
-  for (const declaration of Object.values(imports)) world.logs.addEventDataStore({ arn: storeArn(declaration.store), retentionDays: 3653 });
+  const close = world.close.bind(world);
+  world.close = async () => { await cloudTrail.stop(); await close(); };
+  for (const declaration of Object.values(imports)) world.logs.addEventDataStore({ arn: storeArn(declaration.store), retentionDays: retentionPeriod });
   return {
     world,
+    cloudTrail,
     ids: logicalIds,
     props: (id, changes = {}) => ({ ...world.properties(logicalIds[id]), ...changes }),
   };

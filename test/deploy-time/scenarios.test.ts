@@ -206,6 +206,45 @@ describe('the numbered scenarios', () => {
   });
 });
 
+describe('the deploy-time retention check, and the news of the end', () => {
+  test('on Create, a window the store no longer keeps fails with the retention, and nothing is created', async () => {
+    s = await startScenario({ Import: { timeRange: Y2025 } }, { retentionDays: 30 });
+    const { first, delete: deleted } = await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
+    await s.world.idle();
+    expect(first.status).toBe('FAILED');
+    expect(first.response?.Reason).toMatch(/starts at 2025-01-01T00:00:00.000Z, but the store keeps 30 days/);
+    expect(deleted?.status).toBe('SUCCESS');
+    expect(created()).toEqual([]);
+  });
+
+  test('an Update or a Delete of an existing import never fails on the retention', async () => {
+    s = await startScenario({ Import: { timeRange: Y2025 } });
+    await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
+    await s.world.idle();
+    s.cloudTrail.addStore({ arn: storeArn(), retentionPeriod: 1 });
+    const { first } = await seq.updateStack(s.world.driver, s.ids.Import, s.props('Import', { RemovalPolicy: 'destroy' }));
+    expect(first.status).toBe('SUCCESS');
+    const [deleted] = await seq.deleteStack(s.world.driver);
+    expect(deleted.status).toBe('SUCCESS');
+    expect(s.cloudTrail.calls.map((c) => c.operation)).toEqual(['GetEventDataStore']);
+  });
+
+  test('an import that ends after the deploy is an EventBridge event with the store, window, bytes and messages', async () => {
+    s = await startScenario({ Import: { timeRange: Y2025 } }, { logs: { failAtBatch: 3 } });
+    await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
+    await s.world.idle();
+    const [event] = s.world.integrations.events;
+    expect(event).toMatchObject({ Source: 'cdk-eventdatastore-import', DetailType: 'Event Data Store Import Failed' });
+    expect(event.Detail).toMatchObject({
+      eventDataStoreArn: storeArn(),
+      status: 'FAILED',
+      window: { startEventTime: Date.UTC(2025, 0, 1), endEventTime: Date.UTC(2026, 0, 1) - 1 },
+      importId: created()[0].importId,
+      errorMessage: expect.stringContaining('Failed batches'),
+    });
+  });
+});
+
 describe('CloudFormation\'s sequences', () => {
   test.each(['concurrently', 'after-response'] as const)('a Create delivered twice (%s) makes one import', async (when) => {
     s = await startScenario({ Import: { timeRange: Y2025 } });

@@ -104,8 +104,11 @@ describe('the custom resource', () => {
     const stack = newStack();
     const imp = minimal(stack);
     expect(imp.destinationLogGroupName).toBe(`aws/cloudtrail/${STORE_ID}`);
-    expect(stack.resolve(imp.destinationLogGroupArn)).toEqual(logGroupArn(`aws/cloudtrail/${STORE_ID}`));
+    expect(imp.destinationLogGroupArn).toBe(`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:aws/cloudtrail/${STORE_ID}`);
     expect(imp.destinationLogGroup.logGroupName).toBe(`aws/cloudtrail/${STORE_ID}`);
+    // A store known by reference: the stack's account, region and partition.
+    const ofApp = new EventDataStoreImport(stack, 'OfApp', { source: ImportSource.fromEventDataStore(new cloudtrail.CfnEventDataStore(stack, 'Store', {})) });
+    expect(stack.resolve(ofApp.destinationLogGroupArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:${REGION}:${ACCOUNT}:log-group:aws/cloudtrail/`, expect.anything()]] });
   });
 
   test('grants on the destination log group are identity-based: no account-level resource policy (10 per region at most)', () => {

@@ -326,7 +326,7 @@ describe('an assembly', () => {
     expect(code).toBe(0);
     const check = stackChecksById(report)['active-imports'];
     expect(check).toMatchObject({ outcome: 'warn', detail: '3 of 3 running; the deployment starts 1: 1 will queue until a running import finishes' });
-    expect(check.fix).toMatch(/slotWaitTimeout/);
+    expect(check.fix).toMatch(/queue/);
   });
 
   test('2 imports running and 2 declared: 1 will queue', async () => {

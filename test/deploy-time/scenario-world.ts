@@ -66,7 +66,9 @@ export async function startScenario(imports: Record<string, ImportDeclaration>, 
   });
   const close = world.close.bind(world);
   world.close = async () => { await cloudTrail.stop(); await close(); };
-  for (const declaration of Object.values(imports)) world.logs.addEventDataStore({ arn: storeArn(declaration.store), retentionDays: retentionPeriod });
+  for (const declaration of Object.values(imports)) {
+    world.logs.addEventDataStore({ arn: storeArn(declaration.store), retentionDays: retentionPeriod });
+  }
   return {
     world,
     cloudTrail,

@@ -14,8 +14,8 @@ import * as seq from '../cloudformation-driver/sequences';
 jest.setTimeout(60_000);
 
 const Y2025 = ImportTimeRange.fromEpochMillis(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1) - 1);
-const H1_2026 = ImportTimeRange.fromEpochMillis(Date.UTC(2026, 0, 1), Date.UTC(2026, 6, 1) - 1);
 const LOG_GROUP = 'aws/cloudtrail/store-1';
+const WINDOW_2025 = { startEventTime: Date.UTC(2025, 0, 1), endEventTime: Date.UTC(2026, 0, 1) - 1 };
 
 let s: ScenarioWorld;
 afterEach(async () => {
@@ -82,7 +82,7 @@ describe('the numbered scenarios', () => {
 
   test('3. another stack\'s import of the same store and window is never adopted; our DESTROY keeps its data', async () => {
     s = await startScenario({ Import: { timeRange: Y2025, removalPolicy: RemovalPolicy.DESTROY } }, { logs: { autoAdvance: 0 } });
-    const theirs = s.world.logs.addImport({ importSourceArn: storeArn(), importFilter: { startEventTime: Date.UTC(2025, 0, 1), endEventTime: Date.UTC(2026, 0, 1) - 1 } });
+    const theirs = s.world.logs.addImport({ importSourceArn: storeArn(), importFilter: WINDOW_2025 });
     await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
     await until(() => created().length === 1);
     const [ours] = created();
@@ -96,7 +96,8 @@ describe('the numbered scenarios', () => {
 
   test('4. an import without a time range never takes a windowed import of the store for its own', async () => {
     s = await startScenario({ Whole: {} }, { logs: { autoAdvance: 0 } });
-    s.world.logs.addImport({ importSourceArn: storeArn(), importFilter: { startEventTime: Date.UTC(2025, 0, 1), endEventTime: Date.UTC(2025, 5, 1) } });
+    const windowed = { startEventTime: Date.UTC(2025, 0, 1), endEventTime: Date.UTC(2025, 5, 1) };
+    s.world.logs.addImport({ importSourceArn: storeArn(), importFilter: windowed });
     // Its CreateImportTask answer is lost: only an unfiltered import that appeared since may be adopted.
     s.world.logs.dropAfterProcessingNext(1, 'CreateImportTask');
     await seq.createStack(s.world.driver, s.ids.Whole, s.props('Whole'));
@@ -123,7 +124,8 @@ describe('the numbered scenarios', () => {
   });
 
   test('6. CloudFormation stops waiting for a Create (another resource failed): the Delete with an invented ID stops what it started', async () => {
-    s = await startScenario({ Import: { timeRange: Y2025, waitForCompletion: true, removalPolicy: RemovalPolicy.DESTROY } }, { logs: { autoAdvance: 0 } });
+    const declared = { timeRange: Y2025, waitForCompletion: true, removalPolicy: RemovalPolicy.DESTROY };
+    s = await startScenario({ Import: declared }, { logs: { autoAdvance: 0 } });
     const { delete: deleted } = await seq.otherResourceFailsDuringCreate(s.world.driver, s.ids.Import, s.props('Import'), () => until(() => created().length === 1));
     await s.world.idle();
     expect(deleted?.event.PhysicalResourceId).not.toMatch(/^import-/);
@@ -238,7 +240,7 @@ describe('the deploy-time retention check, and the news of the end', () => {
     expect(event.Detail).toMatchObject({
       eventDataStoreArn: storeArn(),
       status: 'FAILED',
-      window: { startEventTime: Date.UTC(2025, 0, 1), endEventTime: Date.UTC(2026, 0, 1) - 1 },
+      window: WINDOW_2025,
       importId: created()[0].importId,
       errorMessage: expect.stringContaining('Failed batches'),
     });

@@ -102,6 +102,7 @@ export class StepFunctionsStandIn {
   public readonly calls: StepFunctionsCall[] = [];
   /** Requests or responses outside the SDK's service model, as `<operation>: <violation>`. */
   public readonly shapeViolations: string[] = [];
+  private readonly refusals: Array<{ operation: string; code: string; remaining: number }> = [];
   /** Task states run locally; may be replaced at any time (applies to executions started later). */
   public taskHandlers: TaskHandlers;
 
@@ -290,8 +291,6 @@ export class StepFunctionsStandIn {
   public refuseNext(n: number, operation: string, code = 'AccessDeniedException'): void {
     this.refusals.push({ operation, code, remaining: n });
   }
-
-  private readonly refusals: Array<{ operation: string; code: string; remaining: number }> = [];
 
   private dispatch(operation: string, request: any): unknown {
     const refusal = this.refusals.find((r) => r.operation === operation && r.remaining > 0);

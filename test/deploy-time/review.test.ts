@@ -205,6 +205,34 @@ describe('review: responses', () => {
   });
 });
 
+describe('review: messages', () => {
+  test('a wait-mode replacement that times out says what the rollback will do to the new import (it is cancelled, not "goes on")', async () => {
+    s = await startScenario({ Import: { timeRange: Y2025, waitForCompletion: true } });
+    await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
+    await s.world.idle();
+    s.world.logs.options.autoAdvance = 0;
+    const { first, delete: deleted } = await seq.updateStack(s.world.driver, s.ids.Import, s.props('Import', { ...H1_2026, TimeoutSeconds: '1' }));
+    expect(first.status).toBe('FAILED');
+    expect(first.response?.PhysicalResourceId).not.toBe(first.event.PhysicalResourceId);
+    expect(deleted?.status).toBe('SUCCESS');
+    // What happened to the new import: the rollback deleted the new resource and cancelled it.
+    expect(created()[1].importStatus).toBe('CANCELLED');
+    expect(first.response?.Reason).not.toContain('The import goes on');
+  });
+
+  test('an import the service keeps refusing (throttled) says why in its record, not just QUEUED', async () => {
+    s = await startScenario({ Import: { timeRange: Y2025 } }, { logs: { autoAdvance: 1 } });
+    s.world.logs.throttleNext(1_000_000, 'CreateImportTask');
+    await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
+    await until(async () => s.world.logs.callCount('CreateImportTask') >= 3 && (await records())[0]?.state === 'SCHEDULED');
+    const [record] = await records();
+    expect(record.errorMessage ?? '').toContain('ThrottlingException');
+    // Let the execution end.
+    s.world.logs.clearFaults();
+    await until(() => created().length === 1);
+  });
+});
+
 describe('review: DESTROY', () => {
   test('stack deletion under DESTROY after a replacement deletes the log group only this stack\'s imports wrote to', async () => {
     s = await startScenario({ Import: { timeRange: Y2025, removalPolicy: RemovalPolicy.DESTROY } });

@@ -6,18 +6,19 @@
  */
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { inventedPhysicalId } from '../cloudformation-driver/driver';
-import * as seq from '../cloudformation-driver/sequences';
 import { startScenario, ScenarioWorld, storeArn, synthesize } from './scenario-world';
+import { ImportTimeRange } from '../../src';
 import { Ledger } from '../../src/ledger/ledger';
 import { OwnerRecord } from '../../src/ledger/record';
-import { ImportTimeRange } from '../../src';
+import { inventedPhysicalId } from '../cloudformation-driver/driver';
+import * as seq from '../cloudformation-driver/sequences';
 
 jest.setTimeout(60_000);
 
 const Y2025 = ImportTimeRange.fromEpochMillis(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1) - 1);
 const H1_2026 = { StartEventTime: String(Date.UTC(2026, 0, 1)), EndEventTime: String(Date.UTC(2026, 6, 1) - 1) };
 const LOG_GROUP = 'aws/cloudtrail/store-1';
+const DESTROYED = { timeRange: Y2025, removalPolicy: RemovalPolicy.DESTROY };
 
 let s: ScenarioWorld;
 afterEach(async () => {
@@ -97,7 +98,7 @@ describe('review: work CloudFormation gave up on', () => {
   });
 
   test('a Delete that comes right after CreateImportTask, before DescribeImportTasks lists the import, really cancels it', async () => {
-    s = await startScenario({ Import: { timeRange: Y2025, removalPolicy: RemovalPolicy.DESTROY } }, { logs: { autoAdvance: 0, listingLagMs: 5_000 } });
+    s = await startScenario({ Import: DESTROYED }, { logs: { autoAdvance: 0, listingLagMs: 5_000 } });
     await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
     await until(async () => (await records())[0]?.state === 'STARTED');
     const [outcome] = await seq.deleteStack(s.world.driver);
@@ -109,7 +110,7 @@ describe('review: work CloudFormation gave up on', () => {
   });
 
   test('an import still running when its execution failed is cancelled by the rollback Delete', async () => {
-    s = await startScenario({ Import: { timeRange: Y2025, waitForCompletion: true, removalPolicy: RemovalPolicy.DESTROY } }, { logs: { autoAdvance: 0 } });
+    s = await startScenario({ Import: { ...DESTROYED, waitForCompletion: true } }, { logs: { autoAdvance: 0 } });
     const d = s.world.driver;
     d.setStackStatus('CREATE_IN_PROGRESS');
     d.setResource(s.ids.Import, undefined, 'CREATE_IN_PROGRESS');
@@ -135,7 +136,7 @@ describe('review: work CloudFormation gave up on', () => {
 describe('review: requests never answered', () => {
   test('a Delete that waits for an uncertain CreateImportTask is answered even when the execution then fails', async () => {
     // The listing lags longer than the test: the record stays UNCERTAIN while the Delete comes.
-    s = await startScenario({ Import: { timeRange: Y2025, removalPolicy: RemovalPolicy.DESTROY } }, { logs: { autoAdvance: 0, listingLagMs: 60_000 } });
+    s = await startScenario({ Import: DESTROYED }, { logs: { autoAdvance: 0, listingLagMs: 60_000 } });
     s.world.logs.dropAfterProcessingNext(1, 'CreateImportTask');
     await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
     await until(async () => (await records())[0]?.state === 'UNCERTAIN', 20_000);

@@ -82,14 +82,15 @@ export async function sendCreateImport(rt: Runtime, record: OwnerRecord) {
 /** Cancels an import that is still running; one that has ended already is left as it is. */
 export async function cancelImport(rt: Runtime, record: OwnerRecord, importId: string): Promise<void> {
   const current = await describeImport(rt, record, importId);
-  if (current?.importStatus !== 'IN_PROGRESS') return;
+  // Not listed yet (a new import may take a moment to show): cancel it all the same.
+  if (current && current.importStatus !== 'IN_PROGRESS') return;
   try {
     await withRetries(rt, context(record, 'CancelImportTask'), () => rt.logs.send(new CancelImportTaskCommand({ importId })));
     rt.log(`${subjectOf(record)}: cancelled import ${importId}`);
   } catch (error) {
-    // It may have ended between the two calls: only a still-running import is a failure to cancel.
+    // It may have ended between the two calls: only a still-running (or still unlisted) import is a failure to cancel.
     const after = await describeImport(rt, record, importId);
-    if (after?.importStatus === 'IN_PROGRESS') throw error;
+    if (after ? after.importStatus === 'IN_PROGRESS' : classifyError(error) !== 'not-found') throw error;
   }
 }
 

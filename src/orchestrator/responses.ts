@@ -10,6 +10,8 @@ import { withRetries } from '../shared/aws-errors';
 
 /** CloudFormation shows at most this much of a reason; keep the end, which says what to do. */
 const MAX_REASON = 3_500;
+/** CloudFormation rejects a response body larger than this. */
+const MAX_RESPONSE_BYTES = 4_096;
 
 export interface Answer {
   readonly status: 'SUCCESS' | 'FAILED';
@@ -18,8 +20,8 @@ export interface Answer {
 }
 
 export async function answer(rt: Runtime, request: Omit<PendingResponse, 'deadline'>, reply: Answer): Promise<void> {
-  const reason = reply.reason && reply.reason.length > MAX_REASON ? `${reply.reason.slice(0, MAX_REASON)}...` : reply.reason;
-  const body = JSON.stringify({
+  let reason = reply.reason && reply.reason.length > MAX_REASON ? `${reply.reason.slice(0, MAX_REASON)}...` : reply.reason;
+  const render = () => JSON.stringify({
     Status: reply.status,
     Reason: reason ?? (reply.status === 'SUCCESS' ? 'OK' : 'FAILED'),
     PhysicalResourceId: request.physicalResourceId,
@@ -28,6 +30,14 @@ export async function answer(rt: Runtime, request: Omit<PendingResponse, 'deadli
     LogicalResourceId: request.logicalResourceId,
     Data: reply.data,
   });
+  let body = render();
+  // The limit is on the body's bytes: escaped quotes and multi-byte characters count too.
+  let over = Buffer.byteLength(body) - MAX_RESPONSE_BYTES;
+  while (over > 0 && reason !== undefined && reason.length > 3) {
+    reason = `${reason.slice(0, Math.max(0, reason.length - over - 3 - 8))}...`;
+    body = render();
+    over = Buffer.byteLength(body) - MAX_RESPONSE_BYTES;
+  }
   rt.log(`${request.logicalResourceId}: answering ${request.requestType} ${request.requestId} with ${reply.status}${reason ? `: ${reason}` : ''}`);
   // A lost answer leaves CloudFormation waiting for the resource's whole service timeout: retry.
   await withRetries(rt, { subject: request.logicalResourceId, call: 'the CloudFormation response' }, () => rt.putResponse(request.responseUrl, body));

@@ -45,6 +45,8 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
       return { done: true, said: `import ${record.importId} is cancelled; ${data}` };
     }
     default: {
+      // A record that ended on an orchestrator failure may leave its import running: cancel it if asked.
+      if (intent.cancel && record.importId) await cancelImport(rt, record, record.importId);
       await ledger.update(record, { retiredAt: now, pendingDelete: undefined });
       const data = intent.deleteData ? await deleteDataIfSoleWriter(rt, ledger, record) : 'its data stays';
       return { done: true, said: record.importId ? `import ${record.importId} had ended ${record.state}; ${data}` : 'nothing was imported' };

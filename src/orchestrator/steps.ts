@@ -110,7 +110,8 @@ async function afterCreateError(rt: Runtime, ledger: Ledger, record: OwnerRecord
     return finishDeferredDelete(rt, ledger, record, { outcome: 'UNCERTAIN' });
   }
   const kind = classifyError(error);
-  const slotsFull = kind !== 'invalid' && kind !== 'not-found' && (await activeImportIds(rt, record)).length >= MAX_ACTIVE_IMPORTS;
+  // Which error the 3-import limit is answered with is unknown (FACTS.md): whatever it is, a full account queues.
+  const slotsFull = kind !== 'not-found' && (await activeImportIds(rt, record)).length >= MAX_ACTIVE_IMPORTS;
   if (kind === 'transient' || slotsFull) {
     // Throttled, or the account's slots were taken by imports outside this stack: queue again.
     await ledger.update(record, { state: 'SCHEDULED' }, ['CREATING']);

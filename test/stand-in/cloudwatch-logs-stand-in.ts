@@ -154,6 +154,12 @@ export class CloudWatchLogsStandIn {
    * ships assert it empty.
    */
   public readonly shapeViolations: string[] = [];
+  /**
+   * Runs before each request is processed (after its fault knobs are consulted), e.g. to let the
+   * world change between two calls: imports of another stack starting between a slot check and
+   * CreateImportTask.
+   */
+  public beforeProcessing?: (operation: string, request: any) => void;
 
   private server!: LoopbackServer;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -337,6 +343,7 @@ export class CloudWatchLogsStandIn {
     if (fault) {
       outcome = faultOutcome(fault);
     } else {
+      this.beforeProcessing?.(operation, request);
       outcome = this.process(operation, request);
       // The operation has happened; losing the reply now is what makes a retried CreateImportTask a duplicate.
       if (outcome.error) call.error = outcome.error;

@@ -7,7 +7,7 @@ import { ImportSource } from './import-source';
 import { ImportTimeRange } from './import-time-range';
 import { checkOverlaps, checkSameEnvironment, checkTimeRange, countImportsInEnvironment, parseEventDataStoreArn, warn } from './validation';
 import { destinationLogGroupName, ImportResourceProperties, MAX_RESOURCE_SECONDS, REPORTING_MARGIN_SECONDS, RESOURCE_TYPE } from '../orchestrator/contract';
-import { Orchestrator } from '../orchestrator/orchestrator';
+import { DEFAULT_POLL_INTERVAL, Orchestrator } from '../orchestrator/orchestrator';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
 
 /** Properties of an {@link EventDataStoreImport}. */
@@ -150,6 +150,8 @@ export class EventDataStoreImport extends Construct {
     checkTimeRange(this, window, props.timeRange, source);
     this.waits = props.waitForCompletion ?? false;
     const timeout = this.checkTimeout(props);
+    this.checkTimeoutAndPoll(timeout, props.handler?.pollInterval);
+    const pollSeconds = (props.handler?.pollInterval ?? DEFAULT_POLL_INTERVAL).toSeconds();
     this.eventDataStoreArn = source.eventDataStoreArn;
 
     this.destinationLogGroupName = destinationLogGroupName(storeArn.id);
@@ -208,7 +210,7 @@ export class EventDataStoreImport extends Construct {
       resourceType: RESOURCE_TYPE,
       properties,
       // Waiting: a little longer than the orchestrator waits. Not waiting: one invocation of the function answers.
-      serviceTimeout: Duration.seconds(this.waits ? Math.min(MAX_RESOURCE_SECONDS, timeout.toSeconds() + REPORTING_MARGIN_SECONDS) : ANSWER_SECONDS),
+      serviceTimeout: Duration.seconds(this.waits ? Math.min(MAX_RESOURCE_SECONDS, timeout.toSeconds() + pollSeconds + REPORTING_MARGIN_SECONDS) : ANSWER_SECONDS),
     });
 
     // Permissions, ledger and state machine first, and (aws-cdk issue 9840) still there when CloudFormation deletes the resource.
@@ -242,6 +244,16 @@ export class EventDataStoreImport extends Construct {
         'when the import is scheduled, before CloudWatch Logs assigns it. Use importRecordId, or `npx cdk-eventdatastore-import status`.');
     }
     return this.resource.getAttString(attribute);
+  }
+
+  /** The deadline is checked once per poll: the answer may come one poll late, and must still come before CloudFormation's hour. */
+  private checkTimeoutAndPoll(timeout: Duration, pollInterval?: Duration): void {
+    const poll = pollInterval ?? DEFAULT_POLL_INTERVAL;
+    if (!this.waits || Token.isUnresolved(timeout.toSeconds()) || Token.isUnresolved(poll.toSeconds())) return;
+    if (timeout.toSeconds() + poll.toSeconds() > MAX_TIMEOUT.toSeconds()) {
+      throw new Error(`completionTimeout (${timeout.toHumanString()}) plus handler.pollInterval (${poll.toHumanString()}) must be at most ${MAX_TIMEOUT.toMinutes()} minutes: ` +
+        'the orchestrator looks at the deadline once per poll, and must answer before CloudFormation\'s hour ends. Shorten one of them.');
+    }
   }
 
   private checkTimeout(props: EventDataStoreImportProps): Duration {

@@ -12,6 +12,7 @@ import { CloudFormationRequest, describesRecord, ImportRequest, isRecordId, pars
 import { answer, attributesOf, dueAnswer } from './responses';
 import { retire } from './retire';
 import { Runtime } from './runtime';
+import { executionRuns } from './slots';
 import { Ledger } from '../ledger/ledger';
 import { LIVE_STATES, OwnerRecord, partitionKey, PendingResponse } from '../ledger/record';
 import { classifyError, errorMessage, ImportFailure, withRetries } from '../shared/aws-errors';
@@ -74,6 +75,10 @@ async function createOrReplace(rt: Runtime, event: CloudFormationRequest, reply:
     createdAt: now,
     updatedAt: now,
   };
+  if (event.RequestType === 'Create' && !(await ledger.get(fresh)) && gaveUpOnCreate(await stackView(rt, event))) {
+    // A late retry of a Create that CloudFormation has already rolled back or deleted: start nothing.
+    return answer(rt, reply, { status: 'FAILED', reason: `${event.LogicalResourceId}: CloudFormation no longer waits for this Create (the stack rolls back or is deleted); nothing was started.` });
+  }
   const isNew = await ledger.create(fresh);
   const record = isNew ? fresh : (await ledger.get(fresh))!;
   try {
@@ -154,6 +159,7 @@ async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> 
     return createOrReplace(rt, event, replyTo(event)(recordIdOf(event)));
   }
   // The same import (settings or role changed, or a rollback to it): keep it, whatever its status.
+  await retireAbandonedReplacements(rt, ledger, event, old);
   const kept = (await ledger.update(old, {
     removalPolicy: request.removalPolicy,
     waitForCompletion: request.waitForCompletion,
@@ -163,10 +169,32 @@ async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> 
   const reply = replyTo(event)(oldId);
   if (!request.waitForCompletion) return answer(rt, reply, { status: 'SUCCESS', data: attributesOf(kept) });
   const pending = { ...reply, deadline: rt.now() + request.timeoutMs };
+  if (LIVE_STATES.includes(kept.state) && !(await executionRuns(rt, kept))) {
+    return answer(rt, reply, {
+      status: 'FAILED',
+      reason: `${event.LogicalResourceId}: the import is ${kept.state} but its execution ${kept.executionArn} is not running (stopped: the queue is paused?), so nothing would ` +
+        'answer a wait. Deploy without waitForCompletion, or remove the resource and add it again to schedule the import anew.',
+    });
+  }
   const waiting = LIVE_STATES.includes(kept.state) ? await ledger.addPendingResponse(kept, pending, LIVE_STATES) : undefined;
   if (waiting) return; // the record's execution answers at the milestone
   const ended = (await ledger.get(kept))!;
   return answer(rt, reply, dueAnswer(ended, pending, rt.now()) ?? { status: 'SUCCESS', data: attributesOf(ended) });
+}
+
+/**
+ * A rollback Update onto a record: any later record of the resource that is still live was a
+ * replacement whose answer CloudFormation never got (it never sends a Delete for it). Cancel it,
+ * deleting no data.
+ */
+async function retireAbandonedReplacements(rt: Runtime, ledger: Ledger, event: CloudFormationRequest, kept: OwnerRecord): Promise<void> {
+  const later = (await ledger.recordsOf(kept.pk)).filter((r) => r.sk !== kept.sk && r.createdAt >= kept.createdAt && !r.retiredAt && LIVE_STATES.includes(r.state));
+  if (later.length === 0) return;
+  if ((await stackView(rt, event)).rollingBack !== true) return;
+  for (const record of later) {
+    rt.log(`${event.LogicalResourceId}: rolling back onto ${kept.sk}; cancelling ${record.sk}, a replacement CloudFormation never heard of`);
+    await retire(rt, ledger, record, { cancel: true, deleteData: false });
+  }
 }
 
 /** How CloudFormation sees the resource while it deletes it. */
@@ -174,22 +202,29 @@ interface StackView {
   /** undefined when CloudFormation could not be read. */
   readonly rollingBack?: boolean;
   readonly currentPhysicalId?: string;
+  readonly stackStatus?: string;
+  readonly resourceStatus?: string;
 }
 
 async function stackView(rt: Runtime, event: CloudFormationRequest): Promise<StackView> {
   const subject = `${event.LogicalResourceId}`;
-  let rollingBack: boolean | undefined;
-  let currentPhysicalId: string | undefined;
+  let view: StackView = {};
   try {
     const stacks = await withRetries(rt, { subject, call: 'DescribeStacks' }, () => rt.cloudformation.send(new DescribeStacksCommand({ StackName: event.StackId })));
-    rollingBack = (stacks.Stacks?.[0]?.StackStatus ?? '').includes('ROLLBACK');
+    const stackStatus = stacks.Stacks?.[0]?.StackStatus ?? '';
+    view = { rollingBack: stackStatus.includes('ROLLBACK'), stackStatus };
     const resource = await withRetries(rt, { subject, call: 'DescribeStackResource' }, () =>
       rt.cloudformation.send(new DescribeStackResourceCommand({ StackName: event.StackId, LogicalResourceId: event.LogicalResourceId })));
-    currentPhysicalId = resource.StackResourceDetail?.PhysicalResourceId;
+    view = { ...view, currentPhysicalId: resource.StackResourceDetail?.PhysicalResourceId, resourceStatus: resource.StackResourceDetail?.ResourceStatus };
   } catch (error) {
     rt.log(`${subject}: could not read the stack (${errorMessage(error)}); deleting no data`);
   }
-  return { rollingBack, currentPhysicalId };
+  return view;
+}
+
+/** CloudFormation has given up on a Create that arrives now (a late retry of an invocation). */
+function gaveUpOnCreate(view: StackView): boolean {
+  return /ROLLBACK|DELETE/.test(view.stackStatus ?? '') || (view.resourceStatus ?? '').startsWith('DELETE');
 }
 
 async function remove(rt: Runtime, event: CloudFormationRequest): Promise<void> {

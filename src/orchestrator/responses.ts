@@ -75,7 +75,7 @@ export function dueAnswer(record: OwnerRecord, pending: PendingResponse, now: nu
         status: 'FAILED',
         reason: `${record.logicalResourceId}: the import ${record.importId ?? '(not started yet: waiting for a free slot)'} is still ` +
           `${record.importId ? record.importStatus ?? 'IN_PROGRESS' : 'QUEUED'} at the resource's completionTimeout, with ${record.bytesImported ?? 0} bytes imported. ` +
-          (pending.requestType === 'Create'
+          (pending.requestId === record.requestId
             ? 'CloudFormation stops waiting: the rollback cancels the import (nothing is deleted). '
             : 'The import goes on; the rollback restores the resource\'s previous settings. ') +
           'Raise completionTimeout, or deploy without waitForCompletion and follow it with `npx cdk-eventdatastore-import status`.',

@@ -61,11 +61,15 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
 async function deleteDataIfSoleWriter(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<string> {
   if (!record.importId || !record.destinationArn) return 'nothing was imported';
   const logGroup = logGroupNameOf(record.destinationArn);
-  const others = (await listImports(rt, record, { importSourceArn: record.sourceArn })).filter((i) => i.importId !== record.importId);
+  const records = await ledger.allRecords();
+  // The imports of this resource's earlier records (replaced, and deleted under DESTROY too) are
+  // this stack's own data; any other import, of any status, is someone else's.
+  const ours = new Set(records.filter((r) => r.pk === record.pk && r.removalPolicy === 'destroy' && r.retiredAt && r.importId).map((r) => r.importId));
+  const others = (await listImports(rt, record, { importSourceArn: record.sourceArn })).filter((i) => i.importId !== record.importId && !ours.has(i.importId));
   if (others.length > 0) {
     return `log group ${logGroup} stays: other imports wrote to it too (${others.map((i) => `${i.importId} ${i.importStatus}`).join(', ')})`;
   }
-  const sharers = (await ledger.allRecords()).filter((r) => r.sk !== record.sk && r.sourceArn === record.sourceArn && !r.retiredAt && r.state !== 'WITHDRAWN');
+  const sharers = records.filter((r) => r.sk !== record.sk && r.sourceArn === record.sourceArn && !r.retiredAt && r.state !== 'WITHDRAWN');
   if (sharers.length > 0) {
     return `log group ${logGroup} stays: ${sharers.map((r) => r.logicalResourceId).join(', ')} of this stack import the same store into it`;
   }

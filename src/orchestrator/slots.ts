@@ -62,7 +62,8 @@ async function withoutStaleHolders(rt: Runtime, ledger: Ledger, holders: Record<
   return kept;
 }
 
-async function executionRuns(rt: Runtime, record: OwnerRecord): Promise<boolean> {
+/** Whether the record's execution still runs (true when it cannot be told: the safe side for a lease). */
+export async function executionRuns(rt: Runtime, record: OwnerRecord): Promise<boolean> {
   if (!record.executionArn) return true; // being started right now
   try {
     const execution = await withRetries(rt, { subject: subjectOf(record), call: 'DescribeExecution' }, () =>

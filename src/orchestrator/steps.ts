@@ -113,8 +113,9 @@ async function afterCreateError(rt: Runtime, ledger: Ledger, record: OwnerRecord
   // Which error the 3-import limit is answered with is unknown (FACTS.md): whatever it is, a full account queues.
   const slotsFull = kind !== 'not-found' && (await activeImportIds(rt, record)).length >= MAX_ACTIVE_IMPORTS;
   if (kind === 'transient' || slotsFull) {
-    // Throttled, or the account's slots were taken by imports outside this stack: queue again.
-    await ledger.update(record, { state: 'SCHEDULED' }, ['CREATING']);
+    // Throttled, or the account's slots were taken by imports outside this stack: queue again, saying why.
+    const why = `queued again at ${new Date(rt.now()).toISOString()}: CreateImportTask answered ${errorName(error)} (${errorMessage(error)})`;
+    await ledger.update(record, { state: 'SCHEDULED', errorMessage: why }, ['CREATING']);
     await releaseSlot(ledger, record);
     return finishDeferredDelete(rt, ledger, record, { outcome: 'RETRY_LATER' });
   }
@@ -136,7 +137,14 @@ async function started(rt: Runtime, ledger: Ledger, record: OwnerRecord, importI
       'the construct\'s destinationLogGroup attributes name the wrong log group (recorded in the ledger)');
   }
   await ledger.update(record, {
-    state: 'STARTED', importId, destinationArn, importCreationTime: creationTime, importStatus: 'IN_PROGRESS', bytesImported: 0, destinationMismatch: mismatch,
+    state: 'STARTED',
+    importId,
+    destinationArn,
+    importCreationTime: creationTime,
+    importStatus: 'IN_PROGRESS',
+    bytesImported: 0,
+    destinationMismatch: mismatch,
+    errorMessage: undefined,
   }, ['CREATING', 'UNCERTAIN']);
   await noteImportOnSlot(ledger, record, importId);
   rt.log(`${subjectOf(record)}: import ${importId} started into ${destinationArn}`);
@@ -262,6 +270,7 @@ async function stepRecordFailure(rt: Runtime, ledger: Ledger, record: OwnerRecor
   await ledger.update(record, { state: 'FAILED', errorMessage: `the orchestrator stopped on ${caught?.Error ?? 'an error'}${cause}.${running}` }, ['SCHEDULED', 'CREATING', 'UNCERTAIN', 'STARTED']);
   await releaseSlot(ledger, record);
   await answerDue(rt, ledger, (await ledger.get(record))!);
-  return { outcome: 'ENDED' };
+  // A Delete waiting for this record is carried out and answered now: nobody else will.
+  return finishDeferredDelete(rt, ledger, record, { outcome: 'ENDED' });
 }
 

@@ -250,15 +250,19 @@ describe('review: DESTROY', () => {
 
 describe('review: timeouts', () => {
   test('a waiting resource gets the orchestrator\'s timeout message before CloudFormation\'s own timeout, whatever the poll interval', () => {
-    const { template, logicalIds } = synthesize({
+    // A wait plus a poll that cannot fit in CloudFormation's hour is a synth error naming both.
+    expect(() => synthesize({
       Import: { timeRange: Y2025, waitForCompletion: true, completionTimeout: Duration.minutes(50), handler: { pollInterval: Duration.minutes(20) } },
+    })).toThrow('completionTimeout (50 minutes) plus handler.pollInterval (20 minutes) must be at most 55 minutes');
+    const { template, logicalIds } = synthesize({
+      Import: { timeRange: Y2025, waitForCompletion: true, completionTimeout: Duration.minutes(35), handler: { pollInterval: Duration.minutes(20) } },
     });
     const serviceTimeout = Number(template.Resources[logicalIds.Import].Properties.ServiceTimeout);
     const machine = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
     const definition = JSON.stringify(machine.Properties.DefinitionString);
     const waitSeconds = Number(/\\"WaitForProgress\\":\{\\"Type\\":\\"Wait\\",\\"Seconds\\":(\d+)/.exec(definition)?.[1]);
     // The deadline is checked once per poll: the answer can be one poll late.
-    expect(50 * 60 + waitSeconds).toBeLessThan(serviceTimeout);
+    expect(35 * 60 + waitSeconds).toBeLessThan(serviceTimeout);
   });
 });
 

@@ -3,7 +3,7 @@
  * decisions add up to under CloudFormation's real sequences is tested on real engines in
  * test/deploy-time/.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient, GetEventDataStoreCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, CreateImportTaskCommand, DescribeImportTasksCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -33,6 +33,7 @@ const documents = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 const cloudtrail = mockClient(CloudTrailClient);
 const logs = mockClient(CloudWatchLogsClient);
+const cloudformation = mockClient(CloudFormationClient);
 
 function runtime(responses: string[]): Runtime {
   let clock = Date.UTC(2026, 5, 1);
@@ -67,7 +68,11 @@ beforeEach(() => {
   sfn.reset();
   cloudtrail.reset();
   logs.reset();
+  cloudformation.reset();
+  cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'S', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date() }] });
+  cloudformation.on(DescribeStackResourceCommand).resolves({ StackResourceDetail: { LogicalResourceId: 'Import', ResourceType: 'Custom::EventDataStoreImport', ResourceStatus: 'CREATE_IN_PROGRESS', LastUpdatedTimestamp: new Date() } });
   cloudtrail.on(GetEventDataStoreCommand).resolves({ RetentionPeriod: 3653, Status: 'ENABLED' });
+  documents.on(GetCommand).resolves({});
 });
 
 describe('properties', () => {
@@ -101,7 +106,7 @@ describe('properties', () => {
 });
 
 describe('answers', () => {
-  const base = { logicalResourceId: 'Import', sourceArn: STORE, sk: 'import-x', bytesImported: 5 } as OwnerRecord;
+  const base = { logicalResourceId: 'Import', sourceArn: STORE, sk: 'import-x', requestId: 'r', bytesImported: 5 } as OwnerRecord;
   const pending = { requestType: 'Create' as const, requestId: 'r', responseUrl: 'u', stackId: 's', logicalResourceId: 'Import', physicalResourceId: 'import-x', deadline: 1000 };
 
   test('a completed import answers SUCCESS with its attributes', () => {
@@ -122,11 +127,22 @@ describe('answers', () => {
     const running = { ...base, state: 'STARTED' as const, importId: 'i-1', importStatus: 'IN_PROGRESS' };
     expect(dueAnswer(running, pending, 999)).toBeUndefined();
     expect(dueAnswer(running, pending, 1000)?.reason).toContain('the rollback cancels the import (nothing is deleted)');
-    expect(dueAnswer(running, { ...pending, requestType: 'Update' }, 1000)?.reason).toContain('The import goes on');
+    // A settings Update of a running import: it goes on.
+    expect(dueAnswer(running, { ...pending, requestType: 'Update', requestId: 'u' }, 1000)?.reason).toContain('The import goes on');
   });
 });
 
 describe('Create', () => {
+  test('a Create that arrives after CloudFormation rolled the stack back (a late retry) writes nothing and starts nothing', async () => {
+    const responses: string[] = [];
+    cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'S', StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() }] });
+    documents.on(GetCommand).resolves({});
+    await handleRequest(runtime(responses), event);
+    expect(documents).not.toHaveReceivedCommand(PutCommand);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(JSON.parse(responses[0]).Reason).toContain('CloudFormation no longer waits for this Create');
+  });
+
   test('the record is written before the execution starts, and the resource completes once it is scheduled', async () => {
     const responses: string[] = [];
     documents.on(PutCommand).resolves({});

@@ -210,7 +210,9 @@ export class EventDataStoreImport extends Construct {
       resourceType: RESOURCE_TYPE,
       properties,
       // Waiting: a little longer than the orchestrator waits. Not waiting: one invocation of the function answers.
-      serviceTimeout: Duration.seconds(this.waits ? Math.min(MAX_RESOURCE_SECONDS, timeout.toSeconds() + pollSeconds + REPORTING_MARGIN_SECONDS) : ANSWER_SECONDS),
+      serviceTimeout: Duration.seconds(this.waits
+        ? Math.min(MAX_RESOURCE_SECONDS, timeout.toSeconds() + pollSeconds + REPORTING_MARGIN_SECONDS)
+        : ANSWER_SECONDS),
     });
 
     // Permissions, ledger and state machine first, and (aws-cdk issue 9840) still there when CloudFormation deletes the resource.

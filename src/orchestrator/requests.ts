@@ -188,7 +188,8 @@ async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> 
  * deleting no data.
  */
 async function retireAbandonedReplacements(rt: Runtime, ledger: Ledger, event: CloudFormationRequest, kept: OwnerRecord): Promise<void> {
-  const later = (await ledger.recordsOf(kept.pk)).filter((r) => r.sk !== kept.sk && r.createdAt >= kept.createdAt && !r.retiredAt && LIVE_STATES.includes(r.state));
+  const later = (await ledger.recordsOf(kept.pk)).filter((r) =>
+    r.sk !== kept.sk && r.createdAt >= kept.createdAt && !r.retiredAt && LIVE_STATES.includes(r.state));
   if (later.length === 0) return;
   if ((await stackView(rt, event)).rollingBack !== true) return;
   for (const record of later) {
@@ -215,7 +216,8 @@ async function stackView(rt: Runtime, event: CloudFormationRequest): Promise<Sta
     view = { rollingBack: stackStatus.includes('ROLLBACK'), stackStatus };
     const resource = await withRetries(rt, { subject, call: 'DescribeStackResource' }, () =>
       rt.cloudformation.send(new DescribeStackResourceCommand({ StackName: event.StackId, LogicalResourceId: event.LogicalResourceId })));
-    view = { ...view, currentPhysicalId: resource.StackResourceDetail?.PhysicalResourceId, resourceStatus: resource.StackResourceDetail?.ResourceStatus };
+    const detail = resource.StackResourceDetail;
+    view = { ...view, currentPhysicalId: detail?.PhysicalResourceId, resourceStatus: detail?.ResourceStatus };
   } catch (error) {
     rt.log(`${subject}: could not read the stack (${errorMessage(error)}); deleting no data`);
   }

@@ -65,7 +65,8 @@ async function deleteDataIfSoleWriter(rt: Runtime, ledger: Ledger, record: Owner
   // The imports of this resource's earlier records (replaced, and deleted under DESTROY too) are
   // this stack's own data; any other import, of any status, is someone else's.
   const ours = new Set(records.filter((r) => r.pk === record.pk && r.removalPolicy === 'destroy' && r.retiredAt && r.importId).map((r) => r.importId));
-  const others = (await listImports(rt, record, { importSourceArn: record.sourceArn })).filter((i) => i.importId !== record.importId && !ours.has(i.importId));
+  const others = (await listImports(rt, record, { importSourceArn: record.sourceArn }))
+    .filter((i) => i.importId !== record.importId && !ours.has(i.importId));
   if (others.length > 0) {
     return `log group ${logGroup} stays: other imports wrote to it too (${others.map((i) => `${i.importId} ${i.importStatus}`).join(', ')})`;
   }

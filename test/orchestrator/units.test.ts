@@ -8,7 +8,7 @@ import { CloudTrailClient, GetEventDataStoreCommand } from '@aws-sdk/client-clou
 import { CloudWatchLogsClient, CreateImportTaskCommand, DescribeImportTasksCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -34,6 +34,7 @@ const sfn = mockClient(SFNClient);
 const cloudtrail = mockClient(CloudTrailClient);
 const logs = mockClient(CloudWatchLogsClient);
 const cloudformation = mockClient(CloudFormationClient);
+const sns = mockClient(SNSClient);
 
 function runtime(responses: string[]): Runtime {
   let clock = Date.UTC(2026, 5, 1);
@@ -69,6 +70,7 @@ beforeEach(() => {
   cloudtrail.reset();
   logs.reset();
   cloudformation.reset();
+  sns.reset();
   cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'S', StackStatus: 'CREATE_IN_PROGRESS', CreationTime: new Date() }] });
   cloudformation.on(DescribeStackResourceCommand).resolves({ StackResourceDetail: { LogicalResourceId: 'Import', ResourceType: 'Custom::EventDataStoreImport', ResourceStatus: 'CREATE_IN_PROGRESS', LastUpdatedTimestamp: new Date() } });
   cloudtrail.on(GetEventDataStoreCommand).resolves({ RetentionPeriod: 3653, Status: 'ENABLED' });
@@ -237,5 +239,35 @@ describe('CreateImportTask errors', () => {
     expect(await step(serviceError('InvalidParameterException', 400, 'startEventTime is outside the retention period'))).toEqual({ outcome: 'ENDED' });
     const failed = documents.commandCalls(UpdateCommand).find((c) => c.args[0].input.ExpressionAttributeValues?.[':state'] === 'FAILED');
     expect(failed?.args[0].input.ExpressionAttributeValues?.[':errorMessage']).toMatch(/outside the retention period.*Check the time range/);
+  });
+});
+
+describe('the news of the end', () => {
+  const ended: OwnerRecord = {
+    pk: 'RESOURCE#s#Import', sk: 'import-1', stackId: 's', logicalResourceId: 'Import', requestId: 'r', sourceArn: STORE, roleArn: PROPS.ImportRoleArn,
+    requested: {}, window: {}, removalPolicy: 'retain', waitForCompletion: false, expectedLogGroupName: 'aws/cloudtrail/store-1',
+    state: 'FAILED', cloudFormation: 'SUCCESS', createAttempts: 1, createdAt: 0, updatedAt: 0, importId: 'i-1', bytesImported: 42,
+    destinationArn: 'arn:aws:logs:us-east-1:111122223333:log-group:aws/cloudtrail/store-1', errorMessage: 'import i-1 ended FAILED after 42 bytes.',
+    notificationTopicArn: 'arn:aws:sns:us-east-1:111122223333:migration',
+  };
+
+  test('the topic is told the store, the bytes and the messages; the state machine gets the EventBridge detail', async () => {
+    documents.on(GetCommand, { Key: { pk: ended.pk, sk: ended.sk } }).resolves({ Item: ended });
+    documents.on(GetCommand, { Key: { pk: 'SLOTS', sk: 'SLOTS' } }).resolves({ Item: { holders: {}, version: 1 } });
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    const out = await runStep(runtime([]), { step: 'finish', table: 'ledger', key: ended });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: ended.notificationTopicArn,
+      Subject: 'CloudTrail Lake import failed: Import',
+      Message: expect.stringMatching(/store-1 \(Import\) failed as i-1, 42 bytes into aws\/cloudtrail\/store-1\. import i-1 ended FAILED/),
+    });
+    expect(out).toMatchObject({ notify: true, detailType: 'Event Data Store Import Failed', detail: { importId: 'i-1', bytesImported: 42, status: 'FAILED' } });
+  });
+
+  test('a topic that cannot be told does not fail an import that has ended', async () => {
+    documents.on(GetCommand, { Key: { pk: ended.pk, sk: ended.sk } }).resolves({ Item: ended });
+    documents.on(GetCommand, { Key: { pk: 'SLOTS', sk: 'SLOTS' } }).resolves({ Item: { holders: {}, version: 1 } });
+    sns.on(PublishCommand).rejects(serviceError('AuthorizationErrorException', 403, 'not authorized to perform SNS:Publish'));
+    await expect(runStep(runtime([]), { step: 'finish', table: 'ledger', key: ended })).resolves.toMatchObject({ notify: true });
   });
 });

@@ -244,10 +244,27 @@ describe('CreateImportTask errors', () => {
 
 describe('the news of the end', () => {
   const ended: OwnerRecord = {
-    pk: 'RESOURCE#s#Import', sk: 'import-1', stackId: 's', logicalResourceId: 'Import', requestId: 'r', sourceArn: STORE, roleArn: PROPS.ImportRoleArn,
-    requested: {}, window: {}, removalPolicy: 'retain', waitForCompletion: false, expectedLogGroupName: 'aws/cloudtrail/store-1',
-    state: 'FAILED', cloudFormation: 'SUCCESS', createAttempts: 1, createdAt: 0, updatedAt: 0, importId: 'i-1', bytesImported: 42,
-    destinationArn: 'arn:aws:logs:us-east-1:111122223333:log-group:aws/cloudtrail/store-1', errorMessage: 'import i-1 ended FAILED after 42 bytes.',
+    pk: 'RESOURCE#s#Import',
+    sk: 'import-1',
+    stackId: 's',
+    logicalResourceId: 'Import',
+    requestId: 'r',
+    sourceArn: STORE,
+    roleArn: PROPS.ImportRoleArn,
+    requested: {},
+    window: {},
+    removalPolicy: 'retain',
+    waitForCompletion: false,
+    expectedLogGroupName: 'aws/cloudtrail/store-1',
+    state: 'FAILED',
+    cloudFormation: 'SUCCESS',
+    createAttempts: 1,
+    createdAt: 0,
+    updatedAt: 0,
+    importId: 'i-1',
+    bytesImported: 42,
+    destinationArn: 'arn:aws:logs:us-east-1:111122223333:log-group:aws/cloudtrail/store-1',
+    errorMessage: 'import i-1 ended FAILED after 42 bytes.',
     notificationTopicArn: 'arn:aws:sns:us-east-1:111122223333:migration',
   };
 

@@ -158,8 +158,12 @@ example.exec('cdk synth --app "npx ts-node --prefer-ts-exts example/app.ts" --ou
 example.exec('ts-node --prefer-ts-exts example/summarize.ts example/cdk.out');
 
 // Quick start: each command installs what it needs on a fresh clone.
-project.package.setScript('quickstart:example', 'npm ci --no-audit --no-fund && projen example');
-project.package.setScript('quickstart:test', 'npm ci --no-audit --no-fund && projen test:ci');
+// npm's warnings stay out of the way (errors still show): the one engine warning left on Node 20
+// is aws-local-stepfunctions', a test-only dependency that asks for Node 22 for Promise.withResolvers,
+// which test/setup/polyfills.ts provides.
+const QUIET_CI = 'npm ci --no-audit --no-fund --loglevel=error';
+project.package.setScript('quickstart:example', `${QUIET_CI} && projen example`);
+project.package.setScript('quickstart:test', `${QUIET_CI} && projen test:ci`);
 
 // ---------------------------------------------------------------------------------------------
 // Integration tests (test/integ.*.ts, @aws-cdk/integ-tests-alpha). In CI, `integ` (spawned by

@@ -36,18 +36,32 @@ export interface ScenarioWorld {
   props(id: string, changes?: Record<string, unknown>): Record<string, unknown>;
 }
 
-export async function startScenario(imports: Record<string, ImportDeclaration>, options: { logs?: StandInOptions; serviceTimeoutMs?: number } = {}): Promise<ScenarioWorld> {
+export interface ScenarioOptions {
+  readonly logs?: StandInOptions;
+  readonly serviceTimeoutMs?: number;
+  /** Real time per simulated time: the state machine's Waits and Retries and the function's own waits (default 0.001 for the function, the stand-in's default for the state machine). */
+  readonly timeScale?: number;
+  /** Longest compressed Wait or Retry interval of the state machine, ms (the stand-in's default unless given). */
+  readonly maxWaitMs?: number;
+  /** More environment for the bundle (wins over the defaults), e.g. another service's endpoint. */
+  readonly env?: Record<string, string>;
+}
+
+export async function startScenario(imports: Record<string, ImportDeclaration>, options: ScenarioOptions = {}): Promise<ScenarioWorld> {
   const { template, logicalIds } = synthesize(imports);
   const world = await DeployTimeWorld.start({
     template,
     asset: ASSET,
     logs: { account: ACCOUNT, autoAdvance: 1, ...options.logs },
     serviceTimeoutMs: options.serviceTimeoutMs ?? 10_000,
+    timeScale: options.timeScale,
+    maxWaitMs: options.maxWaitMs,
     env: {
-      // The function's own waits (IAM retries 240 ms, settle period 180 ms).
-      ORCHESTRATOR_TIME_SCALE: '0.001',
+      // The function's own waits (by default: IAM retries 240 ms, settle period 180 ms).
+      ORCHESTRATOR_TIME_SCALE: String(options.timeScale ?? 0.001),
       // Anything not given a stand-in goes nowhere: a closed loopback port, never AWS.
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      ...options.env,
     },
   });
   for (const declaration of Object.values(imports)) world.logs.addEventDataStore({ arn: storeArn(declaration.store), retentionDays: 3653 });

@@ -239,7 +239,7 @@ latestCdk.exec('jest --no-ci --passWithNoTests --config test/latest-cdk/jest.con
 // For colleagues: the status command, and the benchmarks (never part of test:ci).
 project.addBins({ 'cdk-eventdatastore-import': 'lib/status/cli.js' });
 const bench = project.addTask('bench', {
-  description: 'Benchmark synth time, template size and the handler; writes docs/BENCHMARKS.md (--quick: a short trial run)',
+  description: 'Benchmark synth time, template size, the orchestrator bundle and a simulated migration (its own jest run, bench/jest.config.js); writes docs/BENCHMARKS.md (--quick: a short trial run)',
 });
 bench.spawn(project.tasks.tryFind('bundle')!);
 bench.exec('ts-node --project bench/tsconfig.json bench/run.ts', { receiveArgs: true });

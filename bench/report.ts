@@ -2,19 +2,20 @@
  * Renders docs/BENCHMARKS.md from the measurements. Every number in the document comes from the
  * run that wrote it; the prose around the numbers is chosen by what they show.
  */
-import type { HandlerResults } from './handler';
-import type { CallCounts } from './handler-api';
+import type { BundleResults } from './bundle';
+import type { DeployTimeResults } from './deploy-time';
+import type { DeployTimeSettings } from './deploy-time.bench';
+import { bundleSection, deployTimeGoals, deployTimeMethod, deployTimeSection, Goal } from './report-deploy-time';
 import { CFN_LIMITS, IAM_QUOTAS, SynthCase, TemplateMetrics } from './synth';
 import type { Side } from './synth-app';
 import { WINDOW_END, WINDOW_START } from './synth-app';
-import { fmtInt, fmtMs, fmtRatio, fmtSummaryMs, mark, percentile, summarize, table } from './util';
+import { fmtInt, fmtMs, fmtRatio, fmtSummaryMs, mark, table } from './util';
 
 export interface Settings {
   readonly counts: number[];
   readonly synthRuns: number;
   readonly loadRuns: number;
-  readonly trials: number;
-  readonly simScale: number;
+  readonly deployTime: DeployTimeSettings;
 }
 
 export interface Machine {
@@ -37,24 +38,17 @@ export interface ReportData {
   readonly durationSeconds: number;
   readonly synth: SynthCase[];
   readonly destroy: Array<{ n: number; template: TemplateMetrics }>;
-  readonly handler: HandlerResults;
+  readonly bundle: BundleResults;
+  readonly deployTime: DeployTimeResults;
 }
 
 const COMMAND = 'npx projen bench';
+/** The old design (provider framework) at N = 1, from its last report (commit c8ef5f3). */
+const OLD_DESIGN = { resources: 20, lambdaFunctions: 4, synthRatioAtN1: 1.38 } as const;
 /** Per-import synth costs closer than this (relative) are "about the same": the run-to-run spread is larger. */
 const PER_IMPORT_TOLERANCE = 0.15;
 const COMMAND_EXPANDED = 'npx projen bundle && npx ts-node --project bench/tsconfig.json bench/run.ts';
 
-interface Goal {
-  readonly goal: string;
-  readonly target: string;
-  readonly measured: string;
-  readonly met: boolean;
-  /** Why it is missed and what would fix it (only when missed). */
-  readonly missed?: string;
-  /** The same in a few words, for the table. */
-  readonly short?: string;
-}
 
 export function renderReport(data: ReportData): string {
   const r = new Report(data);
@@ -72,7 +66,8 @@ export function renderReport(data: ReportData): string {
     r.resultsSection(),
     r.limitsSection(),
     r.iamSection(),
-    r.handlerSection(),
+    deployTimeSection(data.deployTime),
+    bundleSection(data.bundle),
     r.methodSection(),
   ].join('\n');
 }
@@ -274,82 +269,8 @@ class Report {
     ].join('\n');
   }
 
-  public handlerSection(): string {
-    const h = this.data.handler;
-    const api = h.api;
-    const sim = api.simulation;
-    const interval = sim.pollIntervalSeconds;
-    const wait = summarize(sim.waitSeconds);
-    const detect = summarize(sim.detectingPollMs);
-    const late = summarize(sim.timerLateSeconds.length ? sim.timerLateSeconds : [0]);
-    const delay = sim.waitSeconds.map((w, i) => w + sim.detectingPollMs[i] / 1000);
-    const total = summarize(delay);
-    const perPoll = sumCalls(sim.callsPerPoll);
-    const createCalls = sumCalls(api.createWait.onEvent);
-    const exampleMinutes = 30;
-    const examplePolls = 1 + Math.ceil((exampleMinutes * 60) / interval);
-    return [
-      '## The deploy-time handler',
-      '',
-      table(['Measure', 'Value'], [
-        ['Bundle', `\`${h.bundlePath}\`: ${fmtInt(h.bundleBytes)} bytes (${fmtInt(h.bundleGzipBytes)} gzipped); it bundles @aws-sdk/client-cloudwatch-logs`],
-        [`Cold module load: \`node -e "require('<bundle>')"\`, ${h.loadMs.count} fresh processes`, `median ${fmtSummaryMs(h.loadMs)} ms`],
-        [`Empty Node.js process: \`node -e ""\`, ${h.emptyMs.count} fresh processes`, `median ${fmtSummaryMs(h.emptyMs)} ms`],
-        ['**Module load of the bundle** (difference of the medians)', `**${fmtMs(h.loadMs.median - h.emptyMs.median)} ms**`],
-      ]),
-      '',
-      '### API calls per request, counted by the stand-in',
-      '',
-      table(['Request', 'onEvent', 'isComplete', 'Baseline (AwsCustomResource), by construction'], [
-        ['Create, default (no waiting)', calls(api.createNoWait.onEvent), calls(api.createNoWait.isComplete), '1: CreateImportTask'],
-        ['Create, `waitForCompletion`', calls(api.createWait.onEvent),
-          `${calls(api.createWait.isCompleteWhileRunning)} per poll while running; ${calls(api.createWait.isComplete)} on the poll that sees it complete`, 'cannot wait'],
-        ['Delete, `RemovalPolicy.RETAIN`', calls(api.deleteRetain.onEvent), calls(api.deleteRetain.isComplete), '0 (no onDelete)'],
-        ['Delete, `RemovalPolicy.DESTROY`, import still running', calls(api.deleteDestroyRunning.onEvent), calls(api.deleteDestroyRunning.isComplete), 'cannot cancel'],
-        ['Delete, `RemovalPolicy.DESTROY`, import completed', calls(api.deleteDestroyCompleted.onEvent), calls(api.deleteDestroyCompleted.isComplete), 'cannot clean up'],
-      ]),
-      '',
-      'Each `DescribeImportTasks` listing here is one page: the stand-in holds fewer than 50 imports per filter. Each further 50 '
-        + 'imports in the account (of the store, or IN_PROGRESS / COMPLETED) adds a page to the listing concerned. '
-        + 'The create\'s first listing looks for an import an earlier attempt of the same request started (no client token: adopt, not duplicate); '
-        + 'the second counts the active imports against the limit of 3. '
-        + `In wait mode a ${exampleMinutes}-minute import costs ${createCalls} + ${perPoll} × ${examplePolls} = `
-        + `${createCalls + perPoll * examplePolls} calls (${examplePolls} polls at ${interval} s).`,
-      '',
-      '### Wait mode: from the import completing to the resource reporting success',
-      '',
-      `The provider framework's waiter state machine calls isComplete right after onEvent, then again \`POLL_INTERVAL\` = ${interval} s `
-        + 'after each "not yet" (Step Functions `Retry`, `BackoffRate` 1). An import completes at an instant unrelated to that '
-        + `schedule, so the wait until the next poll is uniform between 0 and ${interval} s: **expected mean ${interval / 2} s, `
-        + `at most ${interval} s**, plus the time of the poll itself (a Lambda invocation and two API calls) and the framework's `
-        + 'response to CloudFormation.',
-      '',
-      `Simulated: ${sim.trials} imports; isComplete of the bundled handler called against the stand-in on that schedule in scaled `
-        + `time (1 simulated second = ${fmtMs(1000 * sim.simScale)} ms, so the ${interval} s interval is ${fmtMs(interval * 1000 * sim.simScale)} ms); `
-        + 'each import completed (`completeImport`) at an instant drawn uniformly from the first 3 intervals (seeded).',
-      '',
-      table(['Measure', 'Mean', 'Median', 'p90', 'Min', 'Max'], [
-        ['Wait from completion to the poll that saw it, simulated s', wait.mean.toFixed(1), wait.median.toFixed(1),
-          percentile(sim.waitSeconds, 90).toFixed(1), wait.min.toFixed(1), wait.max.toFixed(1)],
-        ['That poll\'s handler time, real ms (not scaled)', fmtMs(detect.mean), fmtMs(detect.median), fmtMs(percentile(sim.detectingPollMs, 90)),
-          fmtMs(detect.min), fmtMs(detect.max)],
-        ['**Delay from completion to success**, s', `**${total.mean.toFixed(1)}**`, total.median.toFixed(1), percentile(delay, 90).toFixed(1),
-          total.min.toFixed(1), total.max.toFixed(1)],
-        ['Lateness of the scaled poll timers, simulated s', late.mean.toFixed(2), late.median.toFixed(2), percentile(sim.timerLateSeconds.length ? sim.timerLateSeconds : [0], 90).toFixed(2),
-          late.min.toFixed(2), late.max.toFixed(2)],
-      ]),
-      '',
-      `Expected: mean ${interval / 2} s, range 0–${interval} s. A wait can exceed ${interval} s by the previous poll's own duration and `
-        + 'the timer\'s lateness (the next poll starts an interval after the previous one *ended*). The handler time against a loopback '
-        + 'stand-in is far shorter than in AWS (Lambda invocation, TLS, service latency: typically a few hundred ms), which adds to the delay '
-        + `there. ${sim.polls} polls in all, ${calls(sim.callsPerPoll)} per poll while running.`,
-      '',
-    ].join('\n');
-  }
-
   public methodSection(): string {
     const s = this.data.settings;
-    const interval = this.data.handler.api.simulation.pollIntervalSeconds;
     return [
       '## Method',
       '',
@@ -369,15 +290,7 @@ class Report {
         + 'and roles\' inline `Policies` (trust policies and key policies excluded) whose `Resource` contains `*` anywhere (`log-stream:*`, '
         + '`log-group:/aws/cloudtrail/*`, `function:*`…); the next row counts those whose Resource is exactly `*`.',
       '- The templates are deterministic: the run fails if a template changes between runs of the same cell.',
-      '- **Handler**: the bundle `npx projen bundle` writes (the run refuses a bundle older than its sources), loaded in a fresh process '
-        + 'with `AWS_ENDPOINT_URL` pointing at the loopback CloudWatch Logs stand-in (test/stand-in), `IMPORT_HANDLER_TIME_SCALE=0.001`, '
-        + 'and called with CloudFormation-shaped events (isComplete: the same event plus `PhysicalResourceId` and `Data`). Each scenario '
-        + 'uses its own event data store so that no import is adopted across scenarios.',
-      `- **Wait mode**: 1 simulated second is ${fmtMs(1000 * s.simScale)} ms of real time, so that the timers' resolution (about 1 ms) `
-        + `is about 1 % of the ${fmtMs(interval * 1000 * s.simScale)} ms that stand for the ${interval} s poll interval; `
-        + '`IMPORT_HANDLER_TIME_SCALE` (0.001) scales only the '
-        + 'handler\'s own waits (backoff on throttling), which do not occur here. The completion instants come from a seeded generator; '
-        + 'the delay is measured on the real clock and divided by the scale, except the detecting poll\'s own handler time, which is not scaled.',
+      ...deployTimeMethod(this.data.deployTime),
       `- **Module load**: ${s.loadRuns} fresh \`node -e "require('<bundle>')"\` processes and ${s.loadRuns} \`node -e ""\`, alternating, `
         + 'after one untimed run of each; wall time from spawn to exit. Node.js here is the local one; Lambda runs Node.js 22.',
       '',
@@ -396,7 +309,18 @@ class Report {
     const lambdas = this.counts.map((n) => lib(n).template.lambdaFunctions);
     const top = lib(this.largest).template;
 
+    const first = this.counts[0];
+    const fixed = lib(first).template;
     return [
+      {
+        goal: `Fixed cost per stack no more than the old design's (at N = 1: ${OLD_DESIGN.resources} resources, ${OLD_DESIGN.lambdaFunctions} Lambda functions)`,
+        target: `≤ ${OLD_DESIGN.resources} resources and ≤ ${OLD_DESIGN.lambdaFunctions} functions at N = ${first}`,
+        measured: `${fixed.resources} resources, ${fixed.lambdaFunctions} Lambda functions (baseline ${base(first).template.resources}, ${base(first).template.lambdaFunctions})`,
+        met: fixed.resources <= OLD_DESIGN.resources && fixed.lambdaFunctions <= OLD_DESIGN.lambdaFunctions,
+        short: 'the orchestrator brings more resources than the provider framework did',
+        missed: `At N = ${first} the stack has ${fixed.resources} resources (${this.byTypeAt('library', first)}), against the old design's `
+          + `${OLD_DESIGN.resources}: the ledger table, the state machine and their roles and policies replace the provider framework's three functions.`,
+      },
       {
         goal: 'Synth time no worse than the baseline at every N',
         target: 'ratio ≤ 1.00 at every N',
@@ -404,9 +328,9 @@ class Report {
         met: slowAt.length === 0,
         missed: this.synthMissed(slowAt),
         short: this.perImportVerdict() !== 'dearer'
-          ? 'the fixed cost of the stack\'s provider (provider framework with its Step Functions waiter, handler function and asset, '
-            + `roles, log groups), paid once per stack; per import the library is ${this.perImportVerdict() === 'same' ? 'about as fast' : 'faster'}`
-          : 'the fixed cost of the stack\'s provider, and a higher cost per import',
+          ? 'the fixed cost of the stack\'s orchestrator (function and asset, state machine, ledger table, roles, log group), '
+            + `paid once per stack; per import the library is ${this.perImportVerdict() === 'same' ? 'about as fast' : 'faster'}`
+          : 'the fixed cost of the stack\'s orchestrator, and a higher cost per import',
       },
       {
         goal: 'At most 2 resources per additional import',
@@ -434,6 +358,7 @@ class Report {
         short: 'too many resources or bytes per import',
         missed: 'Split the imports over several stacks.',
       },
+      ...deployTimeGoals(this.data.deployTime),
     ];
   }
 
@@ -452,9 +377,9 @@ class Report {
     const recovered = this.counts.find((n) => n > Math.max(...slowAt));
     const parts = [
       `The library is slower at N = ${slowAt.join(', ')} (by CPU time: ${cpuRatios.join(', ')}).`,
-      'Why: a fixed cost that the baseline does not have. The first import brings the stack\'s provider: the handler function and its '
-        + 'asset, the aws-cdk-lib provider framework (onEvent, isComplete and onTimeout functions and a Step Functions waiter state machine, '
-        + `with their roles and policies) and log groups: ${fixedResources} more resources than the baseline at N = ${first} `
+      'Why: a fixed cost that the baseline does not have. The first import brings the stack\'s orchestrator: the function and its '
+        + 'asset, the Step Functions state machine, the DynamoDB ledger, their roles and policies and the function\'s log group'
+        + `: ${fixedResources} more resources than the baseline at N = ${first} `
         + `(${lib1.template.resources} against ${base1.template.resources}). Of the ${fmtMs(gap)} ms between the medians at N = ${first}, `
         + `${fmtMs(loadGap)} ms is loading code during synth (${fmtMs(lib1.requireMs.median)} against ${fmtMs(base1.requireMs.median)} ms; `
         + `modules only the library's synth loads: ${extraAreas.length ? extraAreas.map((a) => `\`${a}\``).join(', ') : 'none'}) `
@@ -467,13 +392,12 @@ class Report {
               ? `it is repaid by N = ${recovered}.`
               : `it weighs less as N grows (ratio ${this.synthRatio(first)} at N = ${first}, ${this.synthRatio(this.largest)} at N = ${this.largest}) but is not repaid.`)
           : 'so the library is also dearer per import.'),
-      'What would fix it: the fixed cost is the provider framework, which the library needs for isComplete (queueing on the 3-import '
-        + 'limit, `waitForCompletion`). Options, none free: (1) declare the waiter only where it is needed: without `waitForCompletion`, '
-        + 'a provider with no isComplete (no Step Functions, two functions fewer), at the price of two code paths and of failing '
-        + 'instead of queueing when the account already runs 3 imports; (2) a single-function provider that answers CloudFormation '
-        + 'itself and polls by re-invoking itself, instead of the aws-cdk-lib framework: fewer resources and modules, more code to own'
+      'What would fix it: the fixed cost is the orchestrator, which the design needs (a durable owner per import, a queue that '
+        + 'outlives the deploy). The baseline has none of it and is not tuned here. Options, none free: fewer resources in the '
+        + 'orchestrator (one role for the function and the state machine\'s invocations, policies inline rather than managed), or '
+        + `loading fewer aws-cdk-lib modules at synth (the state machine's tasks module); the old design's ratio at N = 1 was ${OLD_DESIGN.synthRatioAtN1}×`
         + (recovered !== undefined
-          ? `; (3) accept it and restate the goal as "no worse than the baseline from N = ${recovered}": the cost is about `
+          ? `; or accept it and restate the goal as "no worse than the baseline from N = ${recovered}": the cost is about `
             + `${fmtMs(gap)} ms once per stack synth, against minutes of \`cdk deploy\`.`
           : '.')
         + (this.perImportVerdict() === 'dearer' ? ' Per import, the construct\'s own synth-time work (validation, annotations, which record a stack trace each) is the place to look.' : ''),
@@ -582,7 +506,11 @@ class Report {
   }
 
   private byType(side: Side): string {
-    return Object.entries(this.get(side, this.largest).template.resourcesByType)
+    return this.byTypeAt(side, this.largest);
+  }
+
+  private byTypeAt(side: Side, n: number): string {
+    return Object.entries(this.get(side, n).template.resourcesByType)
       .sort((a, b) => b[1] - a[1])
       .map(([type, count]) => `${count} × \`${type}\``)
       .join(', ');
@@ -593,17 +521,4 @@ class Report {
     const fits = this.counts.filter((n) => this.get(side, n).template.bytes <= CFN_LIMITS.templateBytesDirect);
     return fits.length ? `N = ${fits[fits.length - 1]}` : `none (${fmtInt(this.get(side, this.counts[0]).template.bytes)} B at N = ${this.counts[0]})`;
   }
-}
-
-/** "2 × DescribeImportTasks, 1 × CreateImportTask" (or "none"). */
-function calls(counts: CallCounts): string {
-  const entries = Object.entries(counts).filter(([, n]) => n > 0);
-  if (entries.length === 0) return '0';
-  const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
-  return `${fmt(total)}: ${entries.map(([op, n]) => `${fmt(n)} × ${op}`).join(', ')}`;
-}
-
-function sumCalls(counts: CallCounts): number {
-  return Object.values(counts).reduce((a, b) => a + b, 0);
 }

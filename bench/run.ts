@@ -4,17 +4,19 @@
  *   npx projen bench                      (the task: bundles the handler, then runs this)
  *   npx projen bundle && npx ts-node --project bench/tsconfig.json bench/run.ts
  *
- * Options: --quick (fewer runs, for trying the script; prints the report instead of writing it),
- * --out <file> (write the report elsewhere).
+ * Options: --quick (fewer runs and a shorter migration, for trying the script; prints the report
+ * instead of writing it), --out <file> (write the report elsewhere).
  *
- * Benchmarks never run inside the test suite: jest only looks under src/ and test/.
+ * Benchmarks never run inside the test suite: the test task's jest only matches *.test.ts under
+ * src/ and test/; the deploy-time benchmark is a jest run of its own (bench/jest.config.js).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkBundle, runHandlerBenchmarks } from './handler';
+import { checkBundle, runBundleBenchmarks } from './bundle';
+import { runDeployTimeBenchmark } from './deploy-time';
 import { Machine, renderReport, Settings } from './report';
 import { measureVariant, runSynthBenchmarks } from './synth';
 import { REPO_ROOT } from './util';
@@ -23,11 +25,24 @@ const FULL: Settings = {
   counts: [1, 10, 50, 100],
   synthRuns: 11,
   loadRuns: 20,
-  trials: 100,
-  simScale: 0.005,
+  deployTime: {
+    // 1 simulated second = 3 ms: the 40 imports (about 41 hours on 3 slots) take about 8 minutes.
+    scale: 0.003,
+    stores: 40,
+    seed: 20_261_125,
+    minSeconds: 10 * 60,
+    maxSeconds: 6 * 3600,
+    deployCounts: [1, 10, 40],
+    deployRuns: 3,
+  },
 };
 
-const QUICK: Settings = { ...FULL, synthRuns: 2, loadRuns: 5, trials: 10 };
+const QUICK: Settings = {
+  ...FULL,
+  synthRuns: 2,
+  loadRuns: 5,
+  deployTime: { ...FULL.deployTime, stores: 8, maxSeconds: 3600, deployRuns: 1 },
+};
 
 function main(): void {
   const args = process.argv.slice(2);
@@ -44,10 +59,11 @@ function main(): void {
   const synth = runSynthBenchmarks({ counts: settings.counts, runs: settings.synthRuns, log });
   log('synth: the library under RemovalPolicy.DESTROY (templates only)');
   const destroy = measureVariant('library-destroy', settings.counts);
-  const handler = runHandlerBenchmarks({ loadRuns: settings.loadRuns, trials: settings.trials, simScale: settings.simScale, log });
+  const bundle = runBundleBenchmarks({ loadRuns: settings.loadRuns, log });
+  const deployTime = runDeployTimeBenchmark(settings.deployTime, log);
   const durationSeconds = (performance.now() - started) / 1000;
 
-  const report = renderReport({ settings, machine: machine(loadBefore), durationSeconds, synth, destroy, handler });
+  const report = renderReport({ settings, machine: machine(loadBefore), durationSeconds, synth, destroy, bundle, deployTime });
   if (quick && outIndex < 0) {
     process.stdout.write(report);
   } else {

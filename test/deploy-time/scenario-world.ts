@@ -34,6 +34,15 @@ export interface ScenarioOptions {
   readonly serviceTimeoutMs?: number;
   /** The stores' retention period, as CloudTrail reports it. Default 3653 days. */
   readonly retentionDays?: number;
+  /**
+   * Real time per simulated time: the state machine's Waits and Retries and the function's own
+   * waits (default 0.001 for the function, the stand-in's default for the state machine).
+   */
+  readonly timeScale?: number;
+  /** Longest compressed Wait or Retry interval of the state machine, ms (the stand-in's default unless given). */
+  readonly maxWaitMs?: number;
+  /** More environment for the bundle (wins over the defaults), e.g. another service's endpoint. */
+  readonly env?: Record<string, string>;
 }
 
 export interface ScenarioWorld {
@@ -56,12 +65,15 @@ export async function startScenario(imports: Record<string, ImportDeclaration>, 
     asset: ASSET,
     logs: { account: ACCOUNT, autoAdvance: 1, ...options.logs },
     serviceTimeoutMs: options.serviceTimeoutMs ?? 10_000,
+    timeScale: options.timeScale,
+    maxWaitMs: options.maxWaitMs,
     env: {
-      // The function's own waits (IAM retries 240 ms, settle period 180 ms).
-      ORCHESTRATOR_TIME_SCALE: '0.001',
+      // The function's own waits (by default: IAM retries 240 ms, settle period 180 ms).
+      ORCHESTRATOR_TIME_SCALE: String(options.timeScale ?? 0.001),
       // Anything not given a stand-in goes nowhere: a closed loopback port, never AWS.
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
       AWS_ENDPOINT_URL_CLOUDTRAIL: cloudTrail.endpoint,
+      ...options.env,
     },
   });
   const close = world.close.bind(world);

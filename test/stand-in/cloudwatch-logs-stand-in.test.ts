@@ -298,6 +298,16 @@ describe('progress', () => {
     expect(await describeImport(b.importId!)).toMatchObject({ importStatus: 'FAILED', errorMessage: 'Access denied to the event data store' });
     expect(() => standIn.completeImport(b.importId!)).toThrow(/FAILED/);
   });
+
+  test('completeAfterMs (per store) completes an import that long after CreateImportTask', async () => {
+    standIn.addEventDataStore({ arn: STORE_ARN, completeAfterMs: 40 });
+    const { importId } = await create();
+    expect((await describeImport(importId!)).importStatus).toBe('IN_PROGRESS');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const done = standIn.imports.find((i) => i.importId === importId)!;
+    expect(done).toMatchObject({ importStatus: 'COMPLETED', importStatistics: { bytesImported: 4 * MIB } });
+    expect(done.lastUpdatedTime - done.creationTime).toBeGreaterThanOrEqual(39);
+  });
 });
 
 describe('CancelImportTask', () => {

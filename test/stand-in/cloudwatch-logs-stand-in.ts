@@ -103,6 +103,8 @@ export interface EventDataStoreRecord {
   status: string;
   /** 1-based batch at which imports from this store fail. */
   failAtBatch?: number;
+  /** An import created from this store completes this many ms after CreateImportTask (a timer; for simulated durations). */
+  completeAfterMs?: number;
 }
 
 /** One request the stand-in received. */
@@ -203,7 +205,7 @@ export class CloudWatchLogsStandIn {
   // ---- setup ----
 
   /** Registers (or replaces) an event data store that imports may read from. */
-  public addEventDataStore(store: { arn: string; retentionDays?: number; status?: string; failAtBatch?: number }): void {
+  public addEventDataStore(store: { arn: string; retentionDays?: number; status?: string; failAtBatch?: number; completeAfterMs?: number }): void {
     this.stores.set(store.arn, { retentionDays: 366, status: 'ENABLED', ...definedOnly(store) });
   }
 
@@ -445,6 +447,7 @@ export class CloudWatchLogsStandIn {
       creationTime: now,
       createdByApi: true,
     });
+    if (store.completeAfterMs !== undefined) this.completeLater(record, store.completeAfterMs);
     return { importId: record.importId, importDestinationArn: record.importDestinationArn, creationTime: record.creationTime };
   }
 
@@ -575,6 +578,15 @@ export class CloudWatchLogsStandIn {
     record.importStatus = 'FAILED';
     record.errorMessage = message;
     record.lastUpdatedTime = Date.now();
+  }
+
+  /** Completes the import after `ms` unless it has ended by then (the timer ends with `stop()`). */
+  private completeLater(record: ImportRecord, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (record.importStatus === 'IN_PROGRESS') this.advance(record, record.batches.length, false);
+    }, ms);
+    this.timers.add(timer);
   }
 
   /** Batches for a new record, consistent with its status. */

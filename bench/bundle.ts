@@ -1,31 +1,32 @@
 /**
- * Deploy-time handler benchmarks: size of the bundle, its cold module-load time, and (in a child
- * process, see handler-api.ts) its API calls and wait-mode delay against the stand-in.
+ * The orchestrator function's bundle: its size and cold module-load time, against the old design's
+ * handler bundle (numbers of the last report of that design, below). What it does at deploy time is
+ * measured by the deploy-time benchmark (deploy-time.ts).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
-import type { HandlerApiResults } from './handler-api';
-import { REPO_ROOT, runTsChild, summarize, Summary } from './util';
+import { REPO_ROOT, summarize, Summary } from './util';
 
 /** The asset the construct deploys, as `npx projen bundle` writes it. */
-export const BUNDLE = path.join(REPO_ROOT, 'assets', 'event-data-store-import', 'import-handler.lambda', 'index.js');
+export const BUNDLE = path.join(REPO_ROOT, 'assets', 'orchestrator', 'orchestrator.lambda', 'index.js');
 /** What the bundle is built from: if any is newer, the bundle is stale. */
-const BUNDLE_SOURCES = [
-  'src/event-data-store-import/import-handler.lambda.ts',
-  'src/event-data-store-import/handler',
-];
+const BUNDLE_SOURCES = ['src/orchestrator', 'src/ledger', 'src/shared'];
 
-export interface HandlerOptions {
+/**
+ * The old design's handler bundle (provider framework, assets/event-data-store-import/import-handler.lambda),
+ * as the last report of that design (commit c8ef5f3, same machine kind) measured it.
+ */
+export const OLD_BUNDLE = { bytes: 534_932, gzipBytes: 159_681, loadMs: 120, clients: '@aws-sdk/client-cloudwatch-logs' } as const;
+
+export interface BundleOptions {
   readonly loadRuns: number;
-  readonly trials: number;
-  readonly simScale: number;
   readonly log: (line: string) => void;
 }
 
-export interface HandlerResults {
+export interface BundleResults {
   readonly bundlePath: string;
   readonly bundleBytes: number;
   readonly bundleGzipBytes: number;
@@ -33,7 +34,6 @@ export interface HandlerResults {
   readonly loadMs: Summary;
   /** Wall time of `node -e ""`, per fresh process. */
   readonly emptyMs: Summary;
-  readonly api: HandlerApiResults;
 }
 
 /** Fails when the bundle is missing or older than its sources (run `npx projen bundle`). */
@@ -48,7 +48,7 @@ export function checkBundle(): void {
   }
 }
 
-export function runHandlerBenchmarks(options: HandlerOptions): HandlerResults {
+export function runBundleBenchmarks(options: BundleOptions): BundleResults {
   checkBundle();
   const bytes = fs.readFileSync(BUNDLE);
 
@@ -61,10 +61,7 @@ export function runHandlerBenchmarks(options: HandlerOptions): HandlerResults {
     load.push(timeNode(`require(${JSON.stringify(BUNDLE)})`));
     empty.push(timeNode(''));
   }
-  options.log(`handler module load: ${summarize(load).median.toFixed(1)} ms, empty node: ${summarize(empty).median.toFixed(1)} ms`);
-
-  options.log(`handler against the stand-in: ${options.trials} wait-mode trials at time scale ${options.simScale}`);
-  const api = runTsChild<HandlerApiResults>('handler-api.ts', [BUNDLE, String(options.trials), String(options.simScale)]);
+  options.log(`bundle module load: ${summarize(load).median.toFixed(1)} ms, empty node: ${summarize(empty).median.toFixed(1)} ms`);
 
   return {
     bundlePath: path.relative(REPO_ROOT, BUNDLE),
@@ -72,7 +69,6 @@ export function runHandlerBenchmarks(options: HandlerOptions): HandlerResults {
     bundleGzipBytes: zlib.gzipSync(bytes, { level: 9 }).length,
     loadMs: summarize(load),
     emptyMs: summarize(empty),
-    api,
   };
 }
 
@@ -80,7 +76,7 @@ export function runHandlerBenchmarks(options: HandlerOptions): HandlerResults {
 function timeNode(script: string): number {
   const started = performance.now();
   const result = spawnSync(process.execPath, ['-e', script], {
-    // The Lambda environment the handler loads in: a region, no endpoint override.
+    // The Lambda environment the function loads in: a region, no endpoint override.
     env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

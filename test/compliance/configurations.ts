@@ -99,6 +99,8 @@ export const CONFIGURATIONS: Record<string, (stack: Stack) => void> = {
     new EventDataStoreImport(stack, 'Destroyed', {
       source: ImportSource.fromEventDataStoreArn(OTHER_STORE_ARN),
       waitForCompletion: true,
+      // With the strict 10-minute poll interval, the wait plus one poll must fit in 55 minutes.
+      completionTimeout: Duration.minutes(45),
       removalPolicy: RemovalPolicy.DESTROY,
       handler,
       notificationTopic,

@@ -63,10 +63,10 @@ describe('the custom resource', () => {
     template(stack).hasResourceProperties('Custom::EventDataStoreImport', { StartEventTime: { Ref: 'Start' }, EndEventTime: { Ref: 'End' } });
   });
 
-  test('wait mode sets the timeouts: the resource waits a little longer than the handler', () => {
+  test('wait mode sets the timeouts: the resource waits longer than the orchestrator (its timeout, one poll and a margin)', () => {
     const stack = newStack();
     minimal(stack, 'Import', { waitForCompletion: true, completionTimeout: Duration.minutes(30) });
-    template(stack).hasResourceProperties('Custom::EventDataStoreImport', { WaitForCompletion: 'true', TimeoutSeconds: '1800', ServiceTimeout: '2100' });
+    template(stack).hasResourceProperties('Custom::EventDataStoreImport', { WaitForCompletion: 'true', TimeoutSeconds: '1800', ServiceTimeout: '2400' });
   });
 
   test('the resource depends on the policies, the ledger and the state machine, so that Delete still has them', () => {

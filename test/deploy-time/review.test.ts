@@ -6,9 +6,8 @@
  */
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { startScenario, ScenarioWorld, storeArn, synthesize } from './scenario-world';
+import { endScenario, recordsOf, ScenarioWorld, sleep, startScenario, storeArn, synthesize, until } from './scenario-world';
 import { ImportTimeRange } from '../../src';
-import { Ledger } from '../../src/ledger/ledger';
 import { OwnerRecord } from '../../src/ledger/record';
 import { inventedPhysicalId } from '../cloudformation-driver/driver';
 import * as seq from '../cloudformation-driver/sequences';
@@ -21,19 +20,10 @@ const LOG_GROUP = 'aws/cloudtrail/store-1';
 const DESTROYED = { timeRange: Y2025, removalPolicy: RemovalPolicy.DESTROY };
 
 let s: ScenarioWorld;
-afterEach(async () => {
-  s?.world.logs.clearFaults();
-  if (s) s.world.logs.options.listingLagMs = 0;
-  for (const i of s?.world.logs.imports.filter((x) => x.importStatus === 'IN_PROGRESS') ?? []) s.world.logs.completeImport(i.importId);
-  await s?.world.idle(30_000);
-  await s?.world.close();
-});
+afterEach(async () => endScenario(s));
 
 async function records(): Promise<OwnerRecord[]> {
-  const client = s.world.dynamodb.client();
-  const all = await new Ledger(client, String(s.world.properties(s.world.resources[0]).LedgerTableName)).allRecords();
-  client.destroy();
-  return all;
+  return recordsOf(s);
 }
 
 function created() {
@@ -265,15 +255,3 @@ describe('review: timeouts', () => {
     expect(35 * 60 + waitSeconds).toBeLessThan(serviceTimeout);
   });
 });
-
-async function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}

@@ -7,6 +7,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DeployTimeWorld } from './world';
 import { EventDataStoreImport, EventDataStoreImportProps, ImportSource } from '../../src';
+import { Ledger } from '../../src/ledger/ledger';
+import { OwnerRecord } from '../../src/ledger/record';
 import { CloudTrailStandIn } from '../stand-in/cloudtrail-stand-in';
 import { StandInOptions } from '../stand-in/cloudwatch-logs-stand-in';
 
@@ -87,4 +89,34 @@ export async function startScenario(imports: Record<string, ImportDeclaration>, 
     ids: logicalIds,
     props: (id, changes = {}) => ({ ...world.properties(logicalIds[id]), ...changes }),
   };
+}
+
+/** The ledger's records, oldest first. */
+export async function recordsOf(s: ScenarioWorld): Promise<OwnerRecord[]> {
+  const client = s.world.dynamodb.client();
+  const all = await new Ledger(client, String(s.world.properties(s.world.resources[0]).LedgerTableName)).allRecords();
+  client.destroy();
+  return all;
+}
+
+/** Faults off, imports a test left running ended, executions finished: then the world closes. */
+export async function endScenario(s: ScenarioWorld | undefined): Promise<void> {
+  if (!s) return;
+  s.world.logs.clearFaults();
+  s.world.logs.options.listingLagMs = 0;
+  for (const i of s.world.logs.imports.filter((x) => x.importStatus === 'IN_PROGRESS')) s.world.logs.completeImport(i.importId);
+  await s.world.idle(30_000);
+  await s.world.close();
+}
+
+export async function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
 }

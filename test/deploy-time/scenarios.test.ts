@@ -5,9 +5,8 @@
  * the final state: imports created and cancelled, log groups deleted, what CloudFormation was told.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { startScenario, ScenarioWorld, storeArn } from './scenario-world';
+import { endScenario, recordsOf, ScenarioWorld, sleep, startScenario, storeArn, until } from './scenario-world';
 import { ImportTimeRange } from '../../src';
-import { Ledger } from '../../src/ledger/ledger';
 import { OwnerRecord } from '../../src/ledger/record';
 import * as seq from '../cloudformation-driver/sequences';
 
@@ -18,18 +17,10 @@ const LOG_GROUP = 'aws/cloudtrail/store-1';
 const WINDOW_2025 = { startEventTime: Date.UTC(2025, 0, 1), endEventTime: Date.UTC(2026, 0, 1) - 1 };
 
 let s: ScenarioWorld;
-afterEach(async () => {
-  // Imports a test leaves running end, so that their executions finish before the world closes.
-  for (const i of s?.world.logs.imports.filter((x) => x.importStatus === 'IN_PROGRESS') ?? []) s.world.logs.completeImport(i.importId);
-  await s?.world.idle(30_000);
-  await s?.world.close();
-});
+afterEach(async () => endScenario(s));
 
 async function records(): Promise<OwnerRecord[]> {
-  const client = s.world.dynamodb.client();
-  const all = await new Ledger(client, String(s.world.properties(s.world.resources[0]).LedgerTableName)).allRecords();
-  client.destroy();
-  return all;
+  return recordsOf(s);
 }
 
 function created() {
@@ -313,15 +304,3 @@ describe('CloudFormation\'s sequences', () => {
     expect(s.world.logs.deletedLogGroups()).toEqual([]);
   });
 });
-
-async function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(10);
-  }
-}

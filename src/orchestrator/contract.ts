@@ -33,14 +33,6 @@ export interface ImportResourceProperties {
   readonly StateMachineArn: string;
 }
 
-/** The properties that say WHICH import this is; a change of any of them is a new import. */
-export const IDENTITY_PROPERTIES: ReadonlyArray<keyof ImportResourceProperties> = [
-  'ImportSourceArn',
-  'StartEventTime',
-  'EndEventTime',
-  'LookbackMillis',
-];
-
 /**
  * Attributes (the `Data` of the response). Keep them short: a response is capped at 4 KB.
  * `RecordId` and `DestinationLogGroupName` are always there; the import's own attributes only when
@@ -76,9 +68,6 @@ export function destinationLogGroupName(eventDataStoreId: string): string {
 export function eventDataStoreIdOf(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
-
-/** What the service allows for an import ID. */
-export const IMPORT_ID_PATTERN = /^[-a-zA-Z0-9]{1,256}$/;
 
 /** The EventBridge source of the library's own events (an import ended after the deploy). */
 export const EVENT_SOURCE = 'cdk-eventdatastore-import';

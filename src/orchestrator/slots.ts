@@ -17,36 +17,53 @@ const LEASE_RACES = 5;
 export type SlotOutcome = 'ACQUIRED' | 'BUSY';
 
 export async function acquireSlot(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<SlotOutcome> {
-  for (let race = 0; race < LEASE_RACES; race++) {
-    const slots = await ledger.slots();
-    if (slots.holders[record.sk]) return 'ACQUIRED';
-    const holders = await withoutStaleHolders(rt, ledger, slots.holders);
+  let outcome: SlotOutcome = 'BUSY';
+  await changeLeases(ledger, async (current) => {
+    if (current[record.sk]) {
+      outcome = 'ACQUIRED';
+      return undefined;
+    }
+    const holders = await withoutStaleHolders(rt, ledger, current);
     const leased = new Set(Object.values(holders).map((h) => h.importId).filter((id) => id));
     const foreign = (await activeImportIds(rt, record)).filter((id) => !leased.has(id));
-    if (Object.keys(holders).length + foreign.length >= MAX_ACTIVE_IMPORTS) return 'BUSY';
-    if (await ledger.writeSlots(slots, { ...holders, [record.sk]: { pk: record.pk, since: rt.now() } })) return 'ACQUIRED';
-  }
-  return 'BUSY';
+    outcome = Object.keys(holders).length + foreign.length >= MAX_ACTIVE_IMPORTS ? 'BUSY' : 'ACQUIRED';
+    return outcome === 'ACQUIRED' ? { ...holders, [record.sk]: { pk: record.pk, since: rt.now() } } : undefined;
+  }, () => { outcome = 'BUSY'; });
+  return outcome;
 }
 
 /** Gives the record's slot back (idempotent). */
 export async function releaseSlot(ledger: Ledger, record: Pick<OwnerRecord, 'sk'>): Promise<void> {
-  for (let race = 0; race < LEASE_RACES; race++) {
-    const slots = await ledger.slots();
-    if (!slots.holders[record.sk]) return;
-    const { [record.sk]: _released, ...rest } = slots.holders;
-    if (await ledger.writeSlots(slots, rest)) return;
-  }
+  await changeLeases(ledger, async (current) => {
+    if (!current[record.sk]) return undefined;
+    const { [record.sk]: _released, ...rest } = current;
+    return rest;
+  });
 }
 
 /** Notes the import ID on the lease, so that the import is not also counted as a foreign one. */
 export async function noteImportOnSlot(ledger: Ledger, record: Pick<OwnerRecord, 'sk'>, importId: string): Promise<void> {
+  await changeLeases(ledger, async (current) => {
+    const holder = current[record.sk];
+    return holder ? { ...current, [record.sk]: { ...holder, importId } } : undefined;
+  });
+}
+
+/**
+ * Reads the leases, lets `change` compute the new ones (undefined: nothing to write), and writes
+ * them if nobody changed them meanwhile; on a lost race, reads again, a bounded number of times.
+ */
+async function changeLeases(
+  ledger: Ledger,
+  change: (current: Record<string, SlotHolder>) => Promise<Record<string, SlotHolder> | undefined>,
+  onRacesLost: () => void = () => undefined,
+): Promise<void> {
   for (let race = 0; race < LEASE_RACES; race++) {
     const slots = await ledger.slots();
-    const holder = slots.holders[record.sk];
-    if (!holder) return;
-    if (await ledger.writeSlots(slots, { ...slots.holders, [record.sk]: { ...holder, importId } })) return;
+    const next = await change(slots.holders);
+    if (!next || await ledger.writeSlots(slots, next)) return;
   }
+  onRacesLost();
 }
 
 /**

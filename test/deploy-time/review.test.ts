@@ -6,17 +6,13 @@
  */
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { endScenario, recordsOf, ScenarioWorld, sleep, startScenario, storeArn, synthesize, until } from './scenario-world';
-import { ImportTimeRange } from '../../src';
+import { endScenario, H1_2026, LOG_GROUP, recordsOf, ScenarioWorld, sleep, startScenario, storeArn, synthesize, until, Y2025 } from './scenario-world';
 import { OwnerRecord } from '../../src/ledger/record';
 import { inventedPhysicalId } from '../cloudformation-driver/driver';
 import * as seq from '../cloudformation-driver/sequences';
 
 jest.setTimeout(60_000);
 
-const Y2025 = ImportTimeRange.fromEpochMillis(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1) - 1);
-const H1_2026 = { StartEventTime: String(Date.UTC(2026, 0, 1)), EndEventTime: String(Date.UTC(2026, 6, 1) - 1) };
-const LOG_GROUP = 'aws/cloudtrail/store-1';
 const DESTROYED = { timeRange: Y2025, removalPolicy: RemovalPolicy.DESTROY };
 
 let s: ScenarioWorld;

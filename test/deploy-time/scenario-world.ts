@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DeployTimeWorld } from './world';
-import { EventDataStoreImport, EventDataStoreImportProps, ImportSource } from '../../src';
+import { EventDataStoreImport, EventDataStoreImportProps, ImportSource, ImportTimeRange } from '../../src';
 import { Ledger } from '../../src/ledger/ledger';
 import { OwnerRecord } from '../../src/ledger/record';
 import { CloudTrailStandIn } from '../stand-in/cloudtrail-stand-in';
@@ -14,6 +14,11 @@ import { StandInOptions } from '../stand-in/cloudwatch-logs-stand-in';
 
 export const ASSET = path.join(__dirname, '..', '..', 'assets', 'orchestrator', 'orchestrator.lambda', 'index.js');
 export const ACCOUNT = '111122223333';
+/** 2025 in full, and the properties of the next half-year (a replacement's new window). */
+export const Y2025 = ImportTimeRange.fromEpochMillis(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1) - 1);
+export const H1_2026 = { StartEventTime: String(Date.UTC(2026, 0, 1)), EndEventTime: String(Date.UTC(2026, 6, 1) - 1) };
+/** The destination of the default store, `store-1`. */
+export const LOG_GROUP = 'aws/cloudtrail/store-1';
 export const REGION = 'us-east-1';
 
 export function storeArn(id = 'store-1'): string {

@@ -5,15 +5,12 @@
  * the final state: imports created and cancelled, log groups deleted, what CloudFormation was told.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { endScenario, recordsOf, ScenarioWorld, sleep, startScenario, storeArn, until } from './scenario-world';
-import { ImportTimeRange } from '../../src';
+import { endScenario, H1_2026, LOG_GROUP, recordsOf, ScenarioWorld, sleep, startScenario, storeArn, until, Y2025 } from './scenario-world';
 import { OwnerRecord } from '../../src/ledger/record';
 import * as seq from '../cloudformation-driver/sequences';
 
 jest.setTimeout(60_000);
 
-const Y2025 = ImportTimeRange.fromEpochMillis(Date.UTC(2025, 0, 1), Date.UTC(2026, 0, 1) - 1);
-const LOG_GROUP = 'aws/cloudtrail/store-1';
 const WINDOW_2025 = { startEventTime: Date.UTC(2025, 0, 1), endEventTime: Date.UTC(2026, 0, 1) - 1 };
 
 let s: ScenarioWorld;
@@ -57,7 +54,7 @@ describe('the numbered scenarios', () => {
     await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
     await until(() => created().length === 1);
     const [old] = created();
-    const next = s.props('Import', { StartEventTime: String(Date.UTC(2026, 0, 1)), EndEventTime: String(Date.UTC(2026, 6, 1) - 1) });
+    const next = s.props('Import', H1_2026);
     const { first, delete: deleted } = await seq.replacementThenOtherResourceFails(s.world.driver, s.ids.Import, next);
     // The old import goes on (its execution watches it): wait for the replacement's record only.
     await until(async () => (await records()).some((r) => r.sk === first.response?.PhysicalResourceId && ['WITHDRAWN', 'CANCELLED'].includes(r.state)));
@@ -263,7 +260,7 @@ describe('CloudFormation\'s sequences', () => {
     await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
     await until(() => created().length === 1);
     const [old] = created();
-    const { first, delete: cleanup } = await seq.replacement(s.world.driver, s.ids.Import, s.props('Import', { StartEventTime: String(Date.UTC(2026, 0, 1)), EndEventTime: String(Date.UTC(2026, 6, 1) - 1) }));
+    const { first, delete: cleanup } = await seq.replacement(s.world.driver, s.ids.Import, s.props('Import', H1_2026));
     expect(first.response?.PhysicalResourceId).not.toBe(first.event.PhysicalResourceId);
     expect(cleanup?.status).toBe('SUCCESS');
     await until(() => created().length === 2);
@@ -295,7 +292,7 @@ describe('CloudFormation\'s sequences', () => {
     await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
     await s.world.idle();
     s.world.logs.options.failAtBatch = 1;
-    const { first, delete: deleted } = await seq.updateStack(s.world.driver, s.ids.Import, s.props('Import', { StartEventTime: String(Date.UTC(2026, 0, 1)), EndEventTime: String(Date.UTC(2026, 6, 1) - 1) }));
+    const { first, delete: deleted } = await seq.updateStack(s.world.driver, s.ids.Import, s.props('Import', H1_2026));
     await s.world.idle();
     expect(first.status).toBe('FAILED');
     expect(first.response?.PhysicalResourceId).not.toBe(first.event.PhysicalResourceId);

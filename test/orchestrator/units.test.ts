@@ -58,6 +58,29 @@ function runtime(responses: string[]): Runtime {
   };
 }
 
+/** An owner record of store-1's import, as the steps read it. */
+function aRecord(changes: Partial<OwnerRecord> & Pick<OwnerRecord, 'state'>): OwnerRecord {
+  return {
+    pk: 'RESOURCE#s#Import',
+    sk: 'import-1',
+    stackId: 's',
+    logicalResourceId: 'Import',
+    requestId: 'r',
+    sourceArn: STORE,
+    roleArn: PROPS.ImportRoleArn,
+    requested: {},
+    window: {},
+    removalPolicy: 'retain',
+    waitForCompletion: false,
+    expectedLogGroupName: 'aws/cloudtrail/store-1',
+    cloudFormation: 'SUCCESS',
+    createAttempts: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    ...changes,
+  };
+}
+
 function serviceError(name: string, status: number, message = name) {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
@@ -184,25 +207,7 @@ describe('Create', () => {
 });
 
 describe('CreateImportTask errors', () => {
-  const record: OwnerRecord = {
-    pk: 'RESOURCE#s#Import',
-    sk: 'import-1',
-    stackId: 's',
-    logicalResourceId: 'Import',
-    requestId: 'r',
-    sourceArn: STORE,
-    roleArn: PROPS.ImportRoleArn,
-    requested: {},
-    window: {},
-    removalPolicy: 'retain',
-    waitForCompletion: false,
-    expectedLogGroupName: 'aws/cloudtrail/store-1',
-    state: 'SCHEDULED',
-    cloudFormation: 'SUCCESS',
-    createAttempts: 0,
-    createdAt: 0,
-    updatedAt: 0,
-  };
+  const record = aRecord({ state: 'SCHEDULED' });
   const step = async (error: Error, attempts = 0) => {
     documents.on(GetCommand, { Key: { pk: record.pk, sk: record.sk } }).resolves({ Item: { ...record, createAttempts: attempts } });
     documents.on(GetCommand, { Key: { pk: 'SLOTS', sk: 'SLOTS' } }).resolves({ Item: { holders: {}, version: 1 } });
@@ -243,30 +248,15 @@ describe('CreateImportTask errors', () => {
 });
 
 describe('the news of the end', () => {
-  const ended: OwnerRecord = {
-    pk: 'RESOURCE#s#Import',
-    sk: 'import-1',
-    stackId: 's',
-    logicalResourceId: 'Import',
-    requestId: 'r',
-    sourceArn: STORE,
-    roleArn: PROPS.ImportRoleArn,
-    requested: {},
-    window: {},
-    removalPolicy: 'retain',
-    waitForCompletion: false,
-    expectedLogGroupName: 'aws/cloudtrail/store-1',
+  const ended = aRecord({
     state: 'FAILED',
-    cloudFormation: 'SUCCESS',
     createAttempts: 1,
-    createdAt: 0,
-    updatedAt: 0,
     importId: 'i-1',
     bytesImported: 42,
     destinationArn: 'arn:aws:logs:us-east-1:111122223333:log-group:aws/cloudtrail/store-1',
     errorMessage: 'import i-1 ended FAILED after 42 bytes.',
     notificationTopicArn: 'arn:aws:sns:us-east-1:111122223333:migration',
-  };
+  });
 
   test('the topic is told the store, the bytes and the messages; the state machine gets the EventBridge detail', async () => {
     documents.on(GetCommand, { Key: { pk: ended.pk, sk: ended.sk } }).resolves({ Item: ended });

@@ -123,7 +123,7 @@ describe('collect', () => {
     await ledger.create(b);
     fx.cloudFormation.pageSize = 2;
     fx.cloudFormation.setStack('Migration', stackResources(stack, 'Ledger', { ImportA: a.sk, ImportB: b.sk }));
-    const withLedger = new ImportCollector({ logs, cloudFormation, dynamodb: fx.dynamodb.client('us-east-1') }, { now: () => NOW, region: 'us-east-1' });
+    const withLedger = new ImportCollector({ logs, cloudFormation, dynamodb: fx.dynamodb.client({ region: 'us-east-1' }) }, { now: () => NOW, region: 'us-east-1' });
     const views = await withLedger.collect({ kind: 'stack', stackName: 'Migration' });
 
     expect(fx.cloudFormation.listCount()).toBe(Math.ceil(stack.resources.length / 2));

@@ -3,10 +3,11 @@
  * SDK reads (AWS_ENDPOINT_URL and friends), and fake output streams.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDbStandIn, SynthesizedStack, synthesizedStack } from './ledger-fixture';
+import { createLedger, SynthesizedStack, synthesizedStack } from './ledger-fixture';
 import { Ledger } from '../../src/ledger/ledger';
 import { CloudFormationStandIn, CloudFormationStandInOptions } from '../stand-in/cloudformation-stand-in';
 import { CloudWatchLogsStandIn, StandInOptions } from '../stand-in/cloudwatch-logs-stand-in';
+import { DynamoDbStandIn } from '../stand-in/dynamodb-stand-in';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
@@ -103,7 +104,7 @@ export class Fixture {
 
   /** A ledger table on dynalite with the synthesized Ledger's key schema. */
   public createLedger(tableName = 'Migration-Ledger-1A2B3C4D'): Promise<Ledger> {
-    return this.dynamodb.createLedger(REGION, tableName, this.synthesized().table);
+    return createLedger(this.dynamodb, REGION, tableName, this.synthesized().table);
   }
 
   public async stop(): Promise<void> {

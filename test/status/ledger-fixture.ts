@@ -1,14 +1,12 @@
 /**
- * The ledger side of the status command's tests: dynalite (a real DynamoDB implementation) on
- * 127.0.0.1 on a free port, a ledger table made with the key schema of the Ledger that the
+ * The ledger side of the status command's tests: on the shared DynamoDB stand-in (dynalite), a
+ * ledger table made with the key schema of the Ledger that the
  * construct synthesizes, the stack's resources as ListStackResources would list them (logical IDs
  * from the same template), and owner records written with the src/ledger Ledger class.
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { CreateTableCommand, CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EventDataStoreImport, ImportSource } from '../../src';
@@ -17,10 +15,7 @@ import { OwnerRecord, partitionKey } from '../../src/ledger/record';
 import { destinationLogGroupName, eventDataStoreIdOf } from '../../src/orchestrator/contract';
 import { recordIdOf } from '../../src/orchestrator/request';
 import type { StackResourceInit } from '../stand-in/cloudformation-stand-in';
-
-// dynalite ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite: (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => http.Server = require('dynalite');
+import { DynamoDbStandIn } from '../stand-in/dynamodb-stand-in';
 
 const ASSET = path.join(__dirname, '..', '..', 'assets', 'orchestrator', 'orchestrator.lambda');
 
@@ -68,44 +63,11 @@ export function synthesizedStack(env: { account: string; region: string }, store
   return synthesized;
 }
 
-/** dynalite on a free port of 127.0.0.1. */
-export class DynamoDbStandIn {
-  public static async start(): Promise<DynamoDbStandIn> {
-    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    return new DynamoDbStandIn(server);
-  }
-
-  private readonly clients: DynamoDBClient[] = [];
-
-  private constructor(private readonly server: http.Server) {}
-
-  public get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  /** A client for the tests' own writes (the command makes its own). */
-  public client(region: string): DynamoDBClient {
-    const client = new DynamoDBClient({ endpoint: this.endpoint, region, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-    this.clients.push(client);
-    return client;
-  }
-
-  /** Creates a ledger table with the synthesized key schema; returns a Ledger on it. */
-  public async createLedger(region: string, tableName: string, table: SynthesizedStack['table']): Promise<Ledger> {
-    const client = this.client(region);
-    await client.send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...table }));
-    return new Ledger(client, tableName);
-  }
-
-  public async stop(): Promise<void> {
-    this.clients.splice(0).forEach((c) => c.destroy());
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
+/** Creates a ledger table with the synthesized key schema on the shared DynamoDB stand-in; returns a Ledger on it. */
+export async function createLedger(dynamodb: DynamoDbStandIn, region: string, tableName: string, table: SynthesizedStack['table']): Promise<Ledger> {
+  const client = dynamodb.client({ region });
+  await client.send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...table }));
+  return new Ledger(client, tableName);
 }
 
 export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Migration/11111111-2222-4333-8444-555555555555';

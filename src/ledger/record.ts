@@ -45,6 +45,36 @@ export interface PendingDelete {
   readonly deleteData: boolean;
 }
 
+/** The cutover of a migration: the window ends where ongoing ingestion demonstrably starts. */
+export interface CutoverPlan {
+  /** The log groups the telemetry rule writes the store's events to. */
+  readonly logGroupNames: string[];
+  /** How far the window reaches past the cutover, ms. */
+  readonly overlapMs: number;
+  /** How long to wait for the first ongoing event, ms. */
+  readonly timeoutMs: number;
+  /** The earliest ongoing event found so far in each log group (epoch ms). */
+  readonly firstEvents?: Record<string, number>;
+  /** When ongoing ingestion demonstrably started: the latest of the groups' first events. */
+  readonly cutoverTime?: number;
+  /** The import is created from this time on (the window's end has passed, and Lake has had time to hold it). */
+  readonly readyAt?: number;
+}
+
+/**
+ * The stop of the store's Lake ingestion after the parallel run.
+ * PENDING -> STOPPED | SKIPPED (the import did not complete) | CANCELLED (the resource was deleted) | FAILED
+ */
+export interface IngestionStopPlan {
+  readonly parallelRunMs: number;
+  readonly state: 'PENDING' | 'STOPPED' | 'SKIPPED' | 'CANCELLED' | 'FAILED';
+  /** When the stop is due (epoch ms): the parallel run after the cutover, at the earliest once the import has completed. */
+  readonly dueAt?: number;
+  readonly stoppedAt?: number;
+  /** Why it was skipped, cancelled or failed; or what the stop found. */
+  readonly message?: string;
+}
+
 export interface OwnerRecord {
   /** `RESOURCE#<stack id>#<logical id>` */
   readonly pk: string;
@@ -64,6 +94,10 @@ export interface OwnerRecord {
   readonly expectedLogGroupName: string;
   /** SNS topic told when the import ends. */
   readonly notificationTopicArn?: string;
+  /** A migration's cutover: the window's end is measured at deploy time. */
+  readonly cutover?: CutoverPlan;
+  /** A migration's stop of Lake ingestion after the parallel run. */
+  readonly ingestionStop?: IngestionStopPlan;
   readonly state: RecordState;
   readonly cloudFormation: CloudFormationOutcome;
   /** CreateImportTask calls made for this record (at most one per SCHEDULED -> CREATING). */

@@ -27,6 +27,18 @@ export interface ImportResourceProperties {
   readonly RemovalPolicy?: string;
   /** SNS topic told when the import ends. */
   readonly NotificationTopicArn?: string;
+  /**
+   * Cutover: the window ends where ongoing ingestion demonstrably starts. Comma-separated log
+   * groups a telemetry rule writes the store's events to; the window's end is the latest of their
+   * first events, plus `CutoverOverlapSeconds`, measured at deploy time.
+   */
+  readonly CutoverLogGroupNames?: string;
+  /** With cutover: how far the import reaches past the cutover (the overlap, bounded). */
+  readonly CutoverOverlapSeconds?: string;
+  /** With cutover: how long to wait for the first ongoing event before the import fails. */
+  readonly CutoverTimeoutSeconds?: string;
+  /** With cutover: stop the store's Lake ingestion this long after the cutover, once the import has COMPLETED. */
+  readonly StopIngestionAfterSeconds?: string;
   /** Name of the stack's ledger table (owner records). */
   readonly LedgerTableName: string;
   /** ARN of the stack's orchestrator state machine. */
@@ -45,6 +57,10 @@ export interface ImportAttributes {
   /** ISO 8601 time at which the import was created. */
   readonly CreationTime?: string;
   readonly BytesImported?: string;
+  /** With cutover: when ongoing ingestion demonstrably started (ISO 8601). */
+  readonly CutoverTime?: string;
+  /** With cutover: where the import's window ends (ISO 8601): the cutover plus the overlap. */
+  readonly ImportEndTime?: string;
 }
 
 /** At most this many imports may be active in an account at a time (FACTS.md). */
@@ -71,3 +87,18 @@ export function eventDataStoreIdOf(arn: string): string {
 
 /** The EventBridge source of the library's own events (an import ended after the deploy). */
 export const EVENT_SOURCE = 'cdk-eventdatastore-import';
+
+/**
+ * After the window's end, Lake is given this long to hold every event of the window before the
+ * import reads it (CloudTrail delivers an event within about 5 minutes of the call, usually).
+ */
+export const LAKE_DELIVERY_ALLOWANCE_MS = 15 * 60_000;
+
+/** Ongoing events are looked for from this long before the resource was created: an event's time comes before its delivery. */
+export const ONGOING_LOOKBACK_MS = 60 * 60_000;
+
+/** Before Lake ingestion is stopped, ongoing events must have arrived within this long. */
+export const RECENT_DELIVERY_MS = 60 * 60_000;
+
+/** How long the stop waits for recent ongoing events before it gives up (ingestion keeps running). */
+export const STOP_GIVE_UP_MS = 24 * 60 * 60_000;

@@ -1,7 +1,9 @@
 /**
- * The orchestrator state machine: one execution per import request. It waits for a free slot,
+ * The orchestrator state machine: one execution per import request. A migration's import first
+ * waits for the cutover (its window's end, measured); then it waits for a free slot,
  * creates the import once, settles a CreateImportTask whose answer was lost, watches the import to
- * its end, and tells EventBridge how it ended (the finish step also tells the import's SNS topic). Every decision is a step of the deploy-time function
+ * its end, and tells EventBridge how it ended (the finish step also tells the import's SNS topic); a migration that stops Lake ingestion then
+ * waits out the parallel run and stops it. Every decision is a step of the deploy-time function
  * (steps.ts); the state machine only waits and routes, durably, for as long as the queue takes.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -39,11 +41,14 @@ export function orchestratorDefinition(scope: Construct, options: DefinitionOpti
   const wait = (id: string, time: Duration) => new sfn.Wait(scope, id, { time: sfn.WaitTime.duration(time) });
   const is = (outcome: Outcome) => sfn.Condition.stringEquals('$.result.outcome', outcome);
 
+  const awaitCutover = step('AwaitCutover', 'awaitCutover');
   const acquireSlot = step('AcquireSlot', 'acquireSlot');
   const createImport = step('CreateImport', 'createImport');
   const settle = step('Settle', 'settle');
   const watch = step('Watch', 'watch');
   const finish = step('Finish', 'finish');
+  const stopIngestion = step('StopIngestion', 'stopIngestion');
+  const waitForCutover = wait('WaitForCutover', options.pollInterval).next(awaitCutover);
   const waitForSlot = wait('WaitForSlot', options.pollInterval).next(acquireSlot);
   const waitToSettle = wait('WaitToSettle', SETTLE_INTERVAL).next(settle);
   const waitToRetry = wait('WaitToRetryCreate', PERMISSION_RETRY_INTERVAL).next(createImport);
@@ -53,11 +58,11 @@ export function orchestratorDefinition(scope: Construct, options: DefinitionOpti
     error: 'OrchestratorFailed',
     cause: 'A step failed after its retries; the owner record says why (npx cdk-eventdatastore-import status).',
   }));
-  for (const task of [acquireSlot, createImport, settle, watch, finish]) {
+  for (const task of [awaitCutover, acquireSlot, createImport, settle, watch, finish, stopIngestion]) {
     task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
   }
 
-  const notify = new tasks.EventBridgePutEvents(scope, 'PublishEvent', {
+  const publish = (id: string) => new tasks.EventBridgePutEvents(scope, id, {
     entries: [{
       source: EVENT_SOURCE,
       detailType: sfn.JsonPath.stringAt('$.result.detailType'),
@@ -66,12 +71,33 @@ export function orchestratorDefinition(scope: Construct, options: DefinitionOpti
     resultPath: sfn.JsonPath.DISCARD,
   });
   const done = new sfn.Succeed(scope, 'Done');
-  // A notification that cannot be sent must not fail an import that has ended.
-  notify.addCatch(done, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
 
+  // A migration that stops Lake ingestion waits out the parallel run after the import, then stops it.
+  const waitForParallelRun = new sfn.Wait(scope, 'WaitForParallelRun', { time: sfn.WaitTime.timestampPath('$.result.stopIngestionAt') }).next(stopIngestion);
+  const parallelRun = new sfn.Choice(scope, 'StopLakeIngestion?')
+    .when(sfn.Condition.isPresent('$.result.stopIngestionAt'), waitForParallelRun)
+    .otherwise(done);
+  const notifyImport = publish('PublishEvent');
+  // A notification that cannot be sent must not fail an import that has ended.
+  notifyImport.addCatch(parallelRun, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
   finish.next(new sfn.Choice(scope, 'Notify?')
-    .when(sfn.Condition.booleanEquals('$.result.notify', true), notify.next(done))
+    .when(sfn.Condition.booleanEquals('$.result.notify', true), notifyImport.next(parallelRun))
+    .otherwise(parallelRun));
+
+  const notifyStop = publish('PublishIngestionEvent');
+  notifyStop.addCatch(done, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
+  stopIngestion.next(new sfn.Choice(scope, 'Stopped?')
+    .when(is('STOP_PENDING'), wait('WaitToStopIngestion', options.pollInterval).next(stopIngestion))
+    .when(sfn.Condition.booleanEquals('$.result.notify', true), notifyStop.next(done))
     .otherwise(done));
+
+  awaitCutover.next(new sfn.Choice(scope, 'CutoverReady?')
+    .when(is('CUTOVER_READY'), acquireSlot)
+    .when(is('CUTOVER_PENDING'), waitForCutover)
+    .when(is('NOT_CREATED'), acquireSlot)
+    .when(is('UNCERTAIN'), waitToSettle)
+    .when(is('STARTED'), waitForProgress)
+    .otherwise(finish));
 
   acquireSlot.next(new sfn.Choice(scope, 'SlotFree?')
     .when(is('ACQUIRED'), createImport)
@@ -97,5 +123,5 @@ export function orchestratorDefinition(scope: Construct, options: DefinitionOpti
     .when(is('STARTED'), waitForProgress)
     .otherwise(finish));
 
-  return acquireSlot;
+  return awaitCutover;
 }

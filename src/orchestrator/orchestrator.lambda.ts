@@ -36,6 +36,7 @@ const runtime: Runtime = {
   baseDelayMs: 1_000 * timeScale,
   maxDelayMs: 30_000 * timeScale,
   settleMs: 3 * 60_000 * timeScale,
+  timeScale,
   putResponse,
 };
 

@@ -32,6 +32,10 @@ export interface ImportRequest {
   readonly timeoutMs: number;
   readonly removalPolicy: 'retain' | 'destroy';
   readonly notificationTopicArn?: string;
+  /** A migration's cutover: the window's end is measured once ongoing ingestion has started. */
+  readonly cutover?: { readonly logGroupNames: string[]; readonly overlapMs: number; readonly timeoutMs: number };
+  /** A migration's stop of Lake ingestion, this long after the cutover. */
+  readonly stopIngestionAfterMs?: number;
   readonly tableName: string;
   readonly stateMachineArn: string;
 }
@@ -56,6 +60,11 @@ export function parseProperties(props: ImportResourceProperties, logicalId: stri
   if (start !== undefined && end !== undefined && start > end) {
     throw new ImportFailure(`${logicalId}: StartEventTime (${new Date(start).toISOString()}) must not be after EndEventTime (${new Date(end).toISOString()})`);
   }
+  const cutover = parseCutover(props, logicalId, millis);
+  const stopAfter = millis('StopIngestionAfterSeconds');
+  if (stopAfter !== undefined && !cutover) {
+    throw new ImportFailure(`${logicalId}: StopIngestionAfterSeconds needs CutoverLogGroupNames: Lake ingestion is stopped only where ongoing events demonstrably arrive elsewhere`);
+  }
   return {
     sourceArn: props.ImportSourceArn,
     roleArn: props.ImportRoleArn,
@@ -66,8 +75,26 @@ export function parseProperties(props: ImportResourceProperties, logicalId: stri
     timeoutMs: (millis('TimeoutSeconds') ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
     removalPolicy: (props.RemovalPolicy ?? '').toLowerCase() === 'destroy' ? 'destroy' : 'retain',
     notificationTopicArn: props.NotificationTopicArn || undefined,
+    cutover,
+    stopIngestionAfterMs: stopAfter !== undefined ? stopAfter * 1000 : undefined,
     tableName: props.LedgerTableName,
     stateMachineArn: props.StateMachineArn,
+  };
+}
+
+const DEFAULT_OVERLAP_SECONDS = 15 * 60;
+const DEFAULT_CUTOVER_TIMEOUT_SECONDS = 24 * 3600;
+
+function parseCutover(props: ImportResourceProperties, logicalId: string, millis: (key: keyof ImportResourceProperties) => number | undefined): ImportRequest['cutover'] {
+  const groups = (props.CutoverLogGroupNames ?? '').split(',').map((g) => g.trim()).filter((g) => g.length > 0);
+  if (groups.length === 0) return undefined;
+  if (props.EndEventTime || props.LookbackMillis) {
+    throw new ImportFailure(`${logicalId}: CutoverLogGroupNames measures the window's end; EndEventTime and LookbackMillis cannot be given with it`);
+  }
+  return {
+    logGroupNames: groups,
+    overlapMs: (millis('CutoverOverlapSeconds') ?? DEFAULT_OVERLAP_SECONDS) * 1000,
+    timeoutMs: (millis('CutoverTimeoutSeconds') ?? DEFAULT_CUTOVER_TIMEOUT_SECONDS) * 1000,
   };
 }
 

@@ -68,6 +68,8 @@ async function createOrReplace(rt: Runtime, event: CloudFormationRequest, reply:
     waitForCompletion: request.waitForCompletion,
     expectedLogGroupName: destinationLogGroupName(eventDataStoreIdOf(request.sourceArn)),
     notificationTopicArn: request.notificationTopicArn,
+    cutover: request.cutover,
+    ingestionStop: request.stopIngestionAfterMs !== undefined ? { parallelRunMs: request.stopIngestionAfterMs, state: 'PENDING' } : undefined,
     state: 'SCHEDULED',
     cloudFormation: 'PENDING',
     createAttempts: 0,

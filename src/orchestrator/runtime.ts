@@ -23,6 +23,11 @@ export interface Runtime extends RetryClock {
   readonly sns: SNSClient;
   /** How long an uncertain CreateImportTask is given to show up in DescribeImportTasks. */
   readonly settleMs: number;
+  /**
+   * Real time per unit of the orchestrator's own waits (the parallel run, the wait for ongoing
+   * events, Lake's delivery allowance): 1 when deployed; tests compress them. Event times are never scaled.
+   */
+  readonly timeScale: number;
   /** PUTs a custom resource response to its pre-signed URL. */
   readonly putResponse: (url: string, body: string) => Promise<void>;
 }

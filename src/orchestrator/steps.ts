@@ -6,6 +6,7 @@
 import { CreateImportTaskCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { MAX_ACTIVE_IMPORTS } from './contract';
+import { awaitCutover, stopDueAt, stopIngestionWhenDue } from './cutover';
 import { activeImportIds, describeImport, failureMessages, listImports, logGroupNameOf, sendCreateImport, subjectOf } from './imports';
 import { answer, answerDue } from './responses';
 import { retire } from './retire';
@@ -24,20 +25,22 @@ export interface StepInput {
   readonly error?: { readonly Error?: string; readonly Cause?: string };
 }
 
-export type StepName = 'acquireSlot' | 'createImport' | 'settle' | 'watch' | 'finish' | 'recordFailure';
+export type StepName = 'awaitCutover' | 'acquireSlot' | 'createImport' | 'settle' | 'watch' | 'finish' | 'stopIngestion' | 'recordFailure';
 
 /** Where the state machine goes next (see definition.ts). */
-export type Outcome = 'ACQUIRED' | 'BUSY' | 'STARTED' | 'UNCERTAIN' | 'NOT_CREATED' | 'RETRY_SOON' | 'RETRY_LATER' | 'IN_PROGRESS' | 'ENDED';
+export type Outcome = 'CUTOVER_READY' | 'CUTOVER_PENDING' | 'STOP_PENDING' | 'ACQUIRED' | 'BUSY' | 'STARTED' | 'UNCERTAIN' | 'NOT_CREATED' | 'RETRY_SOON' | 'RETRY_LATER' | 'IN_PROGRESS' | 'ENDED';
 
 export interface StepOutput {
   readonly outcome: Outcome;
 }
 
-/** What `finish` hands to the notification states. */
+/** What `finish` and `stopIngestion` hand to the notification states. */
 export interface FinishOutput extends StepOutput {
   readonly notify: boolean;
   readonly detailType?: string;
   readonly detail?: Record<string, unknown>;
+  /** `finish` only: when the stop of Lake ingestion is due (ISO 8601); absent: no stop to wait for. */
+  readonly stopIngestionAt?: string;
 }
 
 /** CreateImportTask answered an IAM error this many times: the role is not just propagating. */
@@ -48,11 +51,13 @@ export async function runStep(rt: Runtime, input: StepInput): Promise<StepOutput
   const record = await ledger.get(input.key);
   if (!record) throw new Error(`no owner record ${input.key.sk} in ${input.table}`);
   switch (input.step) {
+    case 'awaitCutover': return stepAwaitCutover(rt, ledger, record);
     case 'acquireSlot': return stepAcquireSlot(rt, ledger, record);
     case 'createImport': return stepCreateImport(rt, ledger, record);
     case 'settle': return stepSettle(rt, ledger, record);
     case 'watch': return stepWatch(rt, ledger, record);
     case 'finish': return stepFinish(rt, ledger, record);
+    case 'stopIngestion': return stepStopIngestion(rt, ledger, record);
     case 'recordFailure': return stepRecordFailure(rt, ledger, record, input.error);
     default: throw new Error(`unknown step ${JSON.stringify(input.step)}`);
   }
@@ -67,6 +72,13 @@ function resume(record: OwnerRecord): StepOutput {
     case 'STARTED': return { outcome: 'STARTED' };
     default: return { outcome: 'ENDED' };
   }
+}
+
+/** A migration's import waits for the cutover before it queues for a slot: its window's end is measured. */
+async function stepAwaitCutover(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<StepOutput> {
+  if (record.state !== 'SCHEDULED') return resume(record);
+  await answerDue(rt, ledger, record);
+  return { outcome: await awaitCutover(rt, ledger, record) };
 }
 
 async function stepAcquireSlot(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<StepOutput> {
@@ -227,6 +239,7 @@ async function stepFinish(rt: Runtime, ledger: Ledger, record: OwnerRecord): Pro
   await releaseSlot(ledger, record);
   await answerDue(rt, ledger, record);
   if (record.state === 'WITHDRAWN') return { outcome: 'ENDED', notify: false };
+  const stopIngestionAt = await scheduleIngestionStop(rt, ledger, record);
   const detail = {
     logicalResourceId: record.logicalResourceId,
     stackId: record.stackId,
@@ -239,6 +252,8 @@ async function stepFinish(rt: Runtime, ledger: Ledger, record: OwnerRecord): Pro
     destinationLogGroupName: record.destinationArn ? logGroupNameOf(record.destinationArn) : record.expectedLogGroupName,
     destinationMismatch: record.destinationMismatch ?? null,
     errorMessage: record.errorMessage ?? null,
+    cutoverTime: record.cutover?.cutoverTime !== undefined ? new Date(record.cutover.cutoverTime).toISOString() : null,
+    ingestionStopAt: stopIngestionAt ?? null,
   };
   const verdict = record.state === 'COMPLETED' ? 'completed' : record.state === 'CANCELLED' ? 'was cancelled' : 'failed';
   const message = `The import of ${record.sourceArn} (${record.logicalResourceId}) ${verdict}` +
@@ -250,6 +265,44 @@ async function stepFinish(rt: Runtime, ledger: Ledger, record: OwnerRecord): Pro
     notify: true,
     detailType: `Event Data Store Import ${record.state === 'COMPLETED' ? 'Completed' : record.state === 'CANCELLED' ? 'Cancelled' : 'Failed'}`,
     detail: { ...detail, message },
+    stopIngestionAt,
+  };
+}
+
+/** A completed import of a migration that stops Lake ingestion: when the stop is due. Otherwise the stop is settled now. */
+async function scheduleIngestionStop(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<string | undefined> {
+  const plan = record.ingestionStop;
+  if (!plan || plan.state !== 'PENDING') return undefined;
+  if (record.state !== 'COMPLETED' || record.retiredAt) {
+    await stopIngestionWhenDue(rt, ledger, record);
+    return undefined;
+  }
+  const dueAt = plan.dueAt ?? stopDueAt(rt, record, plan);
+  if (plan.dueAt === undefined) await ledger.update(record, { ingestionStop: { ...plan, dueAt } });
+  return new Date(dueAt).toISOString();
+}
+
+/** After the parallel run: stop the store's Lake ingestion, or say why not. */
+async function stepStopIngestion(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<FinishOutput> {
+  const result = await stopIngestionWhenDue(rt, ledger, record);
+  if (result.outcome === 'STOP_PENDING' || !result.told) return { outcome: result.outcome, notify: false };
+  const { state, message } = result.told;
+  const full = `CloudTrail Lake ingestion of ${record.sourceArn} (${record.logicalResourceId}): ${state}. ${message}`;
+  if (record.notificationTopicArn) await tellTopic(rt, record, `CloudTrail Lake ingestion ${state.toLowerCase()}: ${record.logicalResourceId}`, full);
+  return {
+    outcome: 'ENDED',
+    notify: true,
+    detailType: state === 'STOPPED' ? 'Lake Ingestion Stopped' : 'Lake Ingestion Not Stopped',
+    detail: {
+      logicalResourceId: record.logicalResourceId,
+      stackId: record.stackId,
+      recordId: record.sk,
+      eventDataStoreArn: record.sourceArn,
+      importId: record.importId ?? null,
+      ingestionStop: state,
+      cutoverTime: record.cutover?.cutoverTime !== undefined ? new Date(record.cutover.cutoverTime).toISOString() : null,
+      message: full,
+    },
   };
 }
 

@@ -54,6 +54,7 @@ function runtime(responses: string[]): Runtime {
     baseDelayMs: 100,
     maxDelayMs: 1_000,
     settleMs: 60_000,
+    timeScale: 1,
     putResponse: async (_url, body) => { responses.push(body); },
   };
 }

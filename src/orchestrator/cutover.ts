@@ -1,0 +1,170 @@
+/**
+ * A migration's two deploy-time decisions beyond the import itself: where the import's window
+ * ends (the cutover: where ongoing ingestion demonstrably starts, so no event falls in a gap), and
+ * when the store's Lake ingestion may stop (after the parallel run, once the import has COMPLETED
+ * and ongoing events still arrive). Both are steps of the record's execution.
+ */
+import { StopEventDataStoreIngestionCommand } from '@aws-sdk/client-cloudtrail';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { LAKE_DELIVERY_ALLOWANCE_MS, ONGOING_LOOKBACK_MS, RECENT_DELIVERY_MS, STOP_GIVE_UP_MS } from './contract';
+import { subjectOf } from './imports';
+import { Runtime } from './runtime';
+import { Ledger } from '../ledger/ledger';
+import { CutoverPlan, IngestionStopPlan, OwnerRecord } from '../ledger/record';
+import { classifyError, describeFailure, errorMessage, errorName, withRetries } from '../shared/aws-errors';
+
+/** Up to this many events are read to find a group's earliest (more only narrows the overlap). */
+const FIRST_EVENTS_PAGE = 100;
+
+export type CutoverOutcome = 'CUTOVER_READY' | 'CUTOVER_PENDING' | 'ENDED';
+
+/**
+ * Measures the cutover once every ongoing log group has an event, then waits for the window's end
+ * (the cutover plus the overlap) to pass and Lake to hold it. A record without cutover is ready.
+ */
+export async function awaitCutover(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<CutoverOutcome> {
+  const plan = record.cutover;
+  if (!plan) return 'CUTOVER_READY';
+  if (plan.cutoverTime === undefined) {
+    const measured = await measureCutover(rt, record, plan);
+    if (measured.cutoverTime === undefined) return noOngoingEventsYet(rt, ledger, record, measured);
+    const end = measured.cutoverTime + plan.overlapMs;
+    const start = record.window.startEventTime;
+    if (start !== undefined && start >= end) {
+      await ledger.update(record, {
+        state: 'FAILED',
+        cutover: measured,
+        errorMessage: `the history start (${iso(start)}) is not before the import's end at the cutover (${iso(end)}): there is no history to import. ` +
+          'Move the start earlier, or migrate without importing history.',
+      }, ['SCHEDULED']);
+      return 'ENDED';
+    }
+    const now = rt.now();
+    const readyAt = now + rt.timeScale * Math.max(0, end + LAKE_DELIVERY_ALLOWANCE_MS - now);
+    await ledger.update(record, { cutover: { ...measured, readyAt }, window: { startEventTime: start, endEventTime: end } }, ['SCHEDULED']);
+    rt.log(`${subjectOf(record)}: ongoing ingestion demonstrably started at ${iso(measured.cutoverTime)}; the import's window ends at ${iso(end)} ` +
+      `(${Math.round(plan.overlapMs / 60_000)} min of overlap) and is created from ${iso(readyAt)}`);
+    return rt.now() >= readyAt ? 'CUTOVER_READY' : 'CUTOVER_PENDING';
+  }
+  return rt.now() >= (plan.readyAt ?? 0) ? 'CUTOVER_READY' : 'CUTOVER_PENDING';
+}
+
+/** The earliest ongoing event of each group not measured yet; the cutover once all have one. */
+async function measureCutover(rt: Runtime, record: OwnerRecord, plan: CutoverPlan): Promise<CutoverPlan> {
+  const firstEvents = { ...plan.firstEvents };
+  for (const group of plan.logGroupNames) {
+    if (firstEvents[group] !== undefined) continue;
+    const first = await earliestEventSince(rt, record, group, record.createdAt - ONGOING_LOOKBACK_MS);
+    if (first !== undefined) firstEvents[group] = first;
+  }
+  const all = plan.logGroupNames.map((g) => firstEvents[g]);
+  // Ingestion has started for the store only when it has for every category it collects: the latest first event.
+  const cutoverTime = all.every((t) => t !== undefined) ? Math.max(...(all as number[])) : undefined;
+  return { ...plan, firstEvents, cutoverTime };
+}
+
+async function noOngoingEventsYet(rt: Runtime, ledger: Ledger, record: OwnerRecord, measured: CutoverPlan): Promise<CutoverOutcome> {
+  const missing = measured.logGroupNames.filter((g) => measured.firstEvents?.[g] === undefined);
+  if (rt.now() - record.createdAt > rt.timeScale * measured.timeoutMs) {
+    await ledger.update(record, {
+      state: 'FAILED',
+      cutover: measured,
+      errorMessage: `no ongoing CloudTrail event reached ${missing.join(', ')} within ${Math.round(measured.timeoutMs / 3_600_000 * 10) / 10} h ` +
+        'of the telemetry rule\'s creation, so the cutover could not be measured and no history was imported (a gap is never risked). ' +
+        'Check the rule in the CloudWatch console (Telemetry config, Enablement rules), that telemetry evaluation is running, and that the store\'s ' +
+        'selectors match events in this account; then replace the resource (change its history start) to measure again.',
+    }, ['SCHEDULED']);
+    return 'ENDED';
+  }
+  await ledger.update(record, { cutover: measured }, ['SCHEDULED']);
+  return 'CUTOVER_PENDING';
+}
+
+/** The earliest event from `since` on in a log group (undefined: none yet, or no group yet). */
+export async function earliestEventSince(rt: Runtime, record: OwnerRecord, logGroupName: string, since: number): Promise<number | undefined> {
+  try {
+    const page = await withRetries(rt, { subject: subjectOf(record), call: 'FilterLogEvents' }, () =>
+      rt.logs.send(new FilterLogEventsCommand({ logGroupName, startTime: since, limit: FIRST_EVENTS_PAGE })));
+    const times = (page.events ?? []).map((e) => e.timestamp).filter((t): t is number => t !== undefined);
+    // Whatever order the page is in, its earliest is no earlier than the group's: never a gap, at most more overlap.
+    return times.length > 0 ? Math.min(...times) : undefined;
+  } catch (error) {
+    // The rule creates the group with its first delivery.
+    if (classifyError(error) === 'not-found') return undefined;
+    throw error;
+  }
+}
+
+/** When the stop of Lake ingestion is due: the parallel run after the cutover, and not before now (the import has just completed). */
+export function stopDueAt(rt: Runtime, record: OwnerRecord, plan: IngestionStopPlan): number {
+  const now = rt.now();
+  const parallelRunEnds = (record.cutover?.cutoverTime ?? now) + plan.parallelRunMs;
+  return now + rt.timeScale * Math.max(0, parallelRunEnds - now);
+}
+
+export type StopOutcome = 'STOP_PENDING' | 'ENDED';
+
+export interface StopResult {
+  readonly outcome: StopOutcome;
+  /** What happened, for the event and the topic; undefined: nothing to tell. */
+  readonly told?: { readonly state: IngestionStopPlan['state']; readonly message: string };
+}
+
+/**
+ * Stops the store's Lake ingestion when the parallel run is over, the import has COMPLETED, the
+ * resource still exists, and ongoing events still arrive. Never deletes the store.
+ */
+export async function stopIngestionWhenDue(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<StopResult> {
+  const plan = record.ingestionStop;
+  if (!plan || plan.state !== 'PENDING') return { outcome: 'ENDED' };
+  if (record.retiredAt) return settleStop(ledger, record, plan, 'CANCELLED', 'the resource was deleted before the parallel run ended: Lake ingestion keeps running');
+  if (record.state !== 'COMPLETED') {
+    return settleStop(ledger, record, plan, 'SKIPPED', `the import ended ${record.state}, not COMPLETED: Lake ingestion keeps running, so no history is lost`);
+  }
+  if (plan.dueAt === undefined || rt.now() < plan.dueAt) return { outcome: 'STOP_PENDING' };
+  const silent = await groupsWithoutRecentEvents(rt, record);
+  if (silent.length === record.cutover!.logGroupNames.length) {
+    if (rt.now() - plan.dueAt > rt.timeScale * STOP_GIVE_UP_MS) {
+      return settleStop(ledger, record, plan, 'FAILED', `no ongoing event reached ${silent.join(', ')} within ${RECENT_DELIVERY_MS / 60_000} minutes, ` +
+        `for ${STOP_GIVE_UP_MS / 3_600_000} h after the parallel run: Lake ingestion keeps running. Check the telemetry rule, then stop it by hand ` +
+        `(\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${record.sourceArn}\`).`);
+    }
+    rt.log(`${subjectOf(record)}: not stopping Lake ingestion yet: no ongoing event in ${silent.join(', ')} within the last ${RECENT_DELIVERY_MS / 60_000} minutes`);
+    return { outcome: 'STOP_PENDING' };
+  }
+  return stopIngestion(rt, ledger, record, plan);
+}
+
+async function groupsWithoutRecentEvents(rt: Runtime, record: OwnerRecord): Promise<string[]> {
+  const since = rt.now() - RECENT_DELIVERY_MS;
+  const silent: string[] = [];
+  for (const group of record.cutover!.logGroupNames) {
+    if ((await earliestEventSince(rt, record, group, since)) === undefined) silent.push(group);
+  }
+  return silent;
+}
+
+async function stopIngestion(rt: Runtime, ledger: Ledger, record: OwnerRecord, plan: IngestionStopPlan): Promise<StopResult> {
+  try {
+    await withRetries(rt, { subject: subjectOf(record), call: 'StopEventDataStoreIngestion', sourceArn: record.sourceArn }, () =>
+      rt.cloudtrail.send(new StopEventDataStoreIngestionCommand({ EventDataStore: record.sourceArn })));
+  } catch (error) {
+    // Stopped already (by hand, or a second migration of the store): what was asked for holds.
+    if (/InvalidEventDataStoreStatus/.test(errorName(error))) {
+      return settleStop(ledger, record, plan, 'STOPPED', `Lake ingestion was not running any more (${errorMessage(error)}); the store and its events stay`);
+    }
+    const failure = describeFailure(error, { subject: subjectOf(record), call: 'StopEventDataStoreIngestion', sourceArn: record.sourceArn });
+    return settleStop(ledger, record, plan, 'FAILED', `Lake ingestion keeps running: ${failure.message}`);
+  }
+  rt.log(`${subjectOf(record)}: Lake ingestion stopped after the parallel run; the store and its events stay`);
+  return settleStop(ledger, record, plan, 'STOPPED', 'Lake ingestion stopped after the parallel run; the event data store and its events stay (it is never deleted)', rt.now());
+}
+
+async function settleStop(ledger: Ledger, record: OwnerRecord, plan: IngestionStopPlan, state: IngestionStopPlan['state'], message: string, stoppedAt?: number): Promise<StopResult> {
+  await ledger.update(record, { ingestionStop: { ...plan, state, message, stoppedAt } });
+  return { outcome: 'ENDED', told: { state, message } };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

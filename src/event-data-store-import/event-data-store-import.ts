@@ -1,4 +1,4 @@
-import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -134,6 +134,10 @@ export class EventDataStoreImport extends Construct {
 
   private readonly resource: CustomResource;
   private readonly waits: boolean;
+  private readonly orchestrator: Orchestrator;
+  private readonly storeRegion?: string;
+  private readonly storeAccount?: string;
+  private endsAtCutover = false;
 
   constructor(scope: Construct, id: string, props: EventDataStoreImportProps) {
     super(scope, id);
@@ -169,6 +173,9 @@ export class EventDataStoreImport extends Construct {
       : logs.LogGroup.fromLogGroupName(this, 'DestinationLogGroup', this.destinationLogGroupName);
 
     const orchestrator = Orchestrator.of(this, props.handler);
+    this.orchestrator = orchestrator;
+    this.storeRegion = storeArn.region;
+    this.storeAccount = storeArn.account;
     let importRoleDependency: Construct | undefined;
     if (props.role) {
       this.importRole = props.role;
@@ -222,6 +229,52 @@ export class EventDataStoreImport extends Construct {
 
     countImportsInEnvironment(this);
     checkOverlaps(this, source.eventDataStoreArn, window);
+  }
+
+  /**
+   * When ongoing ingestion demonstrably started (ISO 8601): for the import of a
+   * `CloudTrailLakeMigration`, whose window ends there (plus the overlap). Known at deploy time only
+   * with `waitForCompletion` (otherwise: `status`, or the import's EventBridge event).
+   */
+  public get cutoverTime(): string {
+    this.checkCutover('cutoverTime');
+    return this.waitedFor('cutoverTime', 'CutoverTime');
+  }
+
+  /** Where the window of a `CloudTrailLakeMigration`'s import ends (ISO 8601): the cutover plus the overlap. Known at deploy time only with `waitForCompletion`. */
+  public get importEndTime(): string {
+    this.checkCutover('importEndTime');
+    return this.waitedFor('importEndTime', 'ImportEndTime');
+  }
+
+  /**
+   * Ends the window where ongoing ingestion demonstrably starts, measured at deploy time: the latest
+   * first event of the log groups, plus the overlap. Used by CloudTrailLakeMigration.
+   * @internal
+   */
+  public _endAtCutover(cutover: { readonly startEventTime?: number; readonly logGroupNames: string[]; readonly overlap: Duration; readonly timeout: Duration }): void {
+    const resource = this.resource.node.defaultChild as CfnResource;
+    if (cutover.startEventTime !== undefined) resource.addPropertyOverride('StartEventTime', renderNumber(cutover.startEventTime));
+    resource.addPropertyOverride('CutoverLogGroupNames', cutover.logGroupNames.join(','));
+    resource.addPropertyOverride('CutoverOverlapSeconds', String(cutover.overlap.toSeconds()));
+    resource.addPropertyOverride('CutoverTimeoutSeconds', String(cutover.timeout.toSeconds()));
+    this.orchestrator.allowReadOngoingEvents(cutover.logGroupNames, this.storeRegion, this.storeAccount);
+    this.endsAtCutover = true;
+  }
+
+  /**
+   * Stops the store's Lake ingestion `parallelRun` after the cutover, once the import has COMPLETED
+   * and ongoing events arrive. Used by CloudTrailLakeMigration.
+   * @internal
+   */
+  public _stopIngestionAfter(parallelRun: Duration): void {
+    if (!this.endsAtCutover) throw new Error('the stop of Lake ingestion needs the cutover: call _endAtCutover first');
+    (this.resource.node.defaultChild as CfnResource).addPropertyOverride('StopIngestionAfterSeconds', String(parallelRun.toSeconds()));
+    this.orchestrator.allowStopIngestion(this.eventDataStoreArn);
+  }
+
+  private checkCutover(name: string): void {
+    if (!this.endsAtCutover) throw new Error(`${name} of ${this.node.path} exists only for the import of a CloudTrailLakeMigration, whose window ends at the measured cutover`);
   }
 
   /** The import's ID, as CloudWatch Logs assigned it. Known at deploy time only with `waitForCompletion` (otherwise: `status`, or the ledger). */

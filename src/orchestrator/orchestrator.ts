@@ -299,6 +299,19 @@ export class Orchestrator extends Construct {
   }
 
   /** The function tells the import's topic when the import ends. */
+  /** A migration's cutover and ingestion stop read the log groups its telemetry rule writes to. */
+  public allowReadOngoingEvents(logGroupNames: string[], region: string | undefined, account: string | undefined): void {
+    for (const name of logGroupNames) {
+      const logGroup = Stack.of(this).formatArn({ service: 'logs', region, account, resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      this.addOnce(`ongoing:${logGroup}`, new iam.PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: [logGroup, `${logGroup}:*`] }));
+    }
+  }
+
+  /** A migration stops the store's Lake ingestion after the parallel run (never deletes the store). */
+  public allowStopIngestion(eventDataStoreArn: string): void {
+    this.addOnce(`stop:${eventDataStoreArn}`, new iam.PolicyStatement({ actions: ['cloudtrail:StopEventDataStoreIngestion'], resources: [eventDataStoreArn] }));
+  }
+
   public allowPublish(topic: sns.ITopic): void {
     this.addOnce(`publish:${topic.topicArn}`, new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
     // What SNS calls on the publisher's behalf for an encrypted topic, named exactly (no action wildcard, AwsSolutions-IAM5).

@@ -52,7 +52,14 @@ export function attributesOf(record: OwnerRecord): ImportAttributes {
     ImportId: record.importId,
     CreationTime: record.importCreationTime !== undefined ? new Date(record.importCreationTime).toISOString() : '',
     BytesImported: String(record.bytesImported ?? 0),
+    ...cutoverAttributes(record),
   };
+}
+
+function cutoverAttributes(record: OwnerRecord): Pick<ImportAttributes, 'CutoverTime' | 'ImportEndTime'> {
+  const cutover = record.cutover?.cutoverTime;
+  if (cutover === undefined || record.window.endEventTime === undefined) return {};
+  return { CutoverTime: new Date(cutover).toISOString(), ImportEndTime: new Date(record.window.endEventTime).toISOString() };
 }
 
 /** What a waiting request is told once the record has ended, or its deadline has passed; undefined: keep waiting. */

@@ -1,0 +1,405 @@
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, IDependable } from 'constructs';
+import { mergeSelectors, ongoingLogGroupsOf, RuleSelector, translateSelectors, undeliveredCategories } from './event-selectors';
+import { INVESTIGATION_QUERIES } from './investigation-queries';
+import { checkMigrationProps, checkOrganizationAccount, checkStoreEnvironment } from './migration-validation';
+import { BoundMigrationSource, MigrationSource } from './migration-source';
+import { EventDataStoreImport } from '../event-data-store-import/event-data-store-import';
+import { warn } from '../event-data-store-import/validation';
+import { destinationLogGroupName, eventDataStoreIdOf } from '../orchestrator/contract';
+import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
+import { TelemetryEvaluation } from '../telemetry-evaluation/telemetry-evaluation';
+
+/** The organisation of organisation event data stores. */
+export interface MigrationOrganizationOptions {
+  /** The organisation's ID (`o-...`). */
+  readonly organizationId: string;
+
+  /** The organisation's management account, where organisation telemetry rules are created. */
+  readonly managementAccountId: string;
+
+  /**
+   * The CloudWatch delegated administrator account, when the migration is deployed from it instead.
+   *
+   * @default - deployed from the management account
+   */
+  readonly delegatedAdministratorAccountId?: string;
+
+  /**
+   * Which accounts the organisation telemetry rule covers (its `Scope`), e.g.
+   * `OrganizationUnitId = 'ou-abcd-12345678'`.
+   *
+   * @default - the whole organisation
+   */
+  readonly ruleScope?: string;
+}
+
+/** Copies of the ongoing CloudTrail log groups in one account and region of the organisation. */
+export interface MigrationCentralizationOptions {
+  /** The account that receives the copies. */
+  readonly destinationAccountId: string;
+
+  /** The region that receives the copies. */
+  readonly destinationRegion: string;
+
+  /**
+   * The regions whose log groups are copied.
+   *
+   * @default - the stack's region
+   */
+  readonly sourceRegions?: string[];
+
+  /**
+   * A customer managed key in the destination account that encrypts the copies.
+   *
+   * @default - keys owned by AWS
+   */
+  readonly destinationKmsKeyArn?: string;
+
+  /**
+   * A second region that keeps a backup copy.
+   *
+   * @default - no backup copy
+   */
+  readonly backupRegion?: string;
+
+  /**
+   * Copy log groups encrypted with a customer managed key too.
+   *
+   * @default true
+   */
+  readonly includeEncryptedLogGroups?: boolean;
+}
+
+/** Properties of a {@link CloudTrailLakeMigration}. */
+export interface CloudTrailLakeMigrationProps {
+  /** The event data stores to migrate, all in the stack's account and region. */
+  readonly stores: MigrationSource[];
+
+  /**
+   * Import each store's history into CloudWatch Logs (`aws/cloudtrail/<store id>`), up to the cutover.
+   * Leave it on unless the history was imported already.
+   *
+   * @default true
+   */
+  readonly importHistory?: boolean;
+
+  /**
+   * Where the imported history starts, by event time.
+   *
+   * @default - everything the store keeps
+   */
+  readonly historyStart?: Date;
+
+  /**
+   * How far the import reaches past the cutover: events of this span are in both the imported and
+   * the ongoing log groups (and are counted twice by a query over both). Bounds the overlap; no
+   * event is ever in neither.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly cutoverOverlap?: Duration;
+
+  /**
+   * How long the orchestrator waits for the first ongoing event after the telemetry rule exists,
+   * before the import fails (and nothing is imported, rather than risk a gap).
+   *
+   * @default Duration.hours(24)
+   */
+  readonly cutoverTimeout?: Duration;
+
+  /**
+   * Stop each store's Lake ingestion (`StopEventDataStoreIngestion`) after the parallel run, once
+   * its import has COMPLETED and ongoing events still arrive. The store and its events stay; it is
+   * never deleted. Opt-in.
+   *
+   * @default false
+   */
+  readonly stopLakeIngestion?: boolean;
+
+  /**
+   * How long Lake and CloudWatch both ingest, from the cutover, before Lake ingestion is stopped
+   * (with `stopLakeIngestion`). At least an hour.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly parallelRun?: Duration;
+
+  /**
+   * How long the ongoing log groups keep events (the telemetry rule's retention).
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly ongoingRetention?: logs.RetentionDays;
+
+  /**
+   * The organisation, for organisation event data stores: their events keep flowing through an
+   * organisation telemetry rule, created from the management or delegated administrator account.
+   *
+   * @default - no organisation stores
+   */
+  readonly organization?: MigrationOrganizationOptions;
+
+  /**
+   * Copy the ongoing CloudTrail log groups of the organisation into one account and region
+   * (an organisation centralization rule). Needs `organization`.
+   *
+   * @default - no centralization
+   */
+  readonly centralization?: MigrationCentralizationOptions;
+
+  /**
+   * Save Logs Insights queries for the common investigations, over the imported and the ongoing
+   * log groups together.
+   *
+   * @default true
+   */
+  readonly savedQueries?: boolean;
+
+  /**
+   * The folder of the saved queries in the CloudWatch console.
+   *
+   * @default 'CloudTrail Lake migration'
+   */
+  readonly queryFolder?: string;
+
+  /**
+   * What deleting the migration does to each history import (see `EventDataStoreImportProps.removalPolicy`).
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Keep the deployment waiting until each import has COMPLETED, the cutover included (see
+   * `EventDataStoreImportProps.waitForCompletion`).
+   *
+   * @default false
+   */
+  readonly waitForCompletion?: boolean;
+
+  /**
+   * With `waitForCompletion`: how long the deployment waits (see `EventDataStoreImportProps.completionTimeout`).
+   *
+   * @default Duration.minutes(50)
+   */
+  readonly completionTimeout?: Duration;
+
+  /**
+   * An SNS topic told when an import ends and when Lake ingestion is stopped (or why not).
+   *
+   * @default - EventBridge only
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * How the stack's deploy-time orchestrator runs (see `EventDataStoreImportProps.handler`).
+   *
+   * @default - the orchestrator's defaults
+   */
+  readonly handler?: ImportHandlerOptions;
+}
+
+export const DEFAULT_CUTOVER_OVERLAP = Duration.minutes(15);
+export const DEFAULT_PARALLEL_RUN = Duration.hours(24);
+const DEFAULT_CUTOVER_TIMEOUT = Duration.hours(24);
+const DEFAULT_QUERY_FOLDER = 'CloudTrail Lake migration';
+
+interface PlannedStore extends BoundMigrationSource {
+  readonly where: string;
+  readonly selectors: RuleSelector[] | import('aws-cdk-lib').IResolvable;
+  readonly ongoingLogGroupNames: string[];
+  readonly organization: boolean;
+}
+
+/**
+ * Migrates CloudTrail Lake event data stores of one account and region to CloudWatch, the four
+ * steps of AWS's migration path in one construct:
+ *
+ * 1. History: an `EventDataStoreImport` per store, whose window ends at the cutover.
+ * 2. Ongoing events: a CloudWatch telemetry rule (an organisation rule for organisation stores)
+ *    with the stores' advanced event selectors carried over; telemetry evaluation is checked and
+ *    turned on first.
+ * 3. Cutover without a gap: measured at deploy time, after the rule exists: the import ends where
+ *    ongoing ingestion demonstrably starts, plus a bounded overlap.
+ * 4. Optionally, Lake ingestion stops after the parallel run, on the durable orchestrator.
+ *
+ * Plus an optional organisation centralization rule, and saved Logs Insights queries over the
+ * imported and the ongoing log groups together.
+ */
+export class CloudTrailLakeMigration extends Construct {
+  /** The history imports, one per store (none without `importHistory`). */
+  public readonly imports: EventDataStoreImport[];
+
+  /** The telemetry rule for the account's stores, if any. */
+  public readonly telemetryRule?: observabilityadmin.CfnTelemetryRule;
+
+  /** The organisation telemetry rule for the organisation stores, if any. */
+  public readonly organizationTelemetryRule?: observabilityadmin.CfnOrganizationTelemetryRule;
+
+  /** The organisation centralization rule, with `centralization`. */
+  public readonly centralizationRule?: observabilityadmin.CfnOrganizationCentralizationRule;
+
+  /** The saved Logs Insights queries. */
+  public readonly queryDefinitions: logs.CfnQueryDefinition[];
+
+  /** The log groups the telemetry rules write ongoing events to (`aws/cloudtrail/managementevents`, `aws/cloudtrail/dataevents`). */
+  public readonly ongoingLogGroupNames: string[];
+
+  /** The log groups the history is imported into (`aws/cloudtrail/<store id>`). */
+  public readonly historyLogGroupNames: string[];
+
+  /** The bound on the overlap: each import reaches this far past the measured cutover. */
+  public readonly cutoverOverlap: Duration;
+
+  constructor(scope: Construct, id: string, props: CloudTrailLakeMigrationProps) {
+    super(scope, id);
+    checkMigrationProps(props);
+    this.cutoverOverlap = props.cutoverOverlap ?? DEFAULT_CUTOVER_OVERLAP;
+    const importHistory = props.importHistory ?? true;
+
+    const stores = props.stores.map((source, i) => this.plan(source._bind(this, i), `stores[${i}]`, props));
+    const accountStores = stores.filter((s) => !s.organization);
+    const organizationStores = stores.filter((s) => s.organization);
+    if (organizationStores.length > 0) checkOrganizationAccount(this, props.organization, organizationStores.map((s) => s.where));
+
+    const retentionInDays = props.ongoingRetention ?? logs.RetentionDays.ONE_YEAR;
+    const ruleOf = (group: PlannedStore[]) => ({
+      resourceType: 'AWS::CloudTrail',
+      telemetryType: 'Logs',
+      destinationConfiguration: {
+        destinationType: 'cloud-watch-logs',
+        retentionInDays,
+        cloudtrailParameters: { advancedEventSelectors: mergeSelectors(group.map((s) => s.selectors)) },
+      },
+      // A multi-region store collects every region's events: so does its rule.
+      allRegions: group.some((s) => s.multiRegionEnabled !== false) ? true : undefined,
+    });
+    const ruleDependencies = new Map<PlannedStore, IDependable>();
+    if (accountStores.length > 0) {
+      const evaluation = TelemetryEvaluation.of(this, 'ACCOUNT', props.handler);
+      this.telemetryRule = new observabilityadmin.CfnTelemetryRule(this, 'TelemetryRule', {
+        ruleName: Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }),
+        rule: ruleOf(accountStores),
+      });
+      this.telemetryRule.node.addDependency(evaluation.resource);
+      accountStores.forEach((s) => ruleDependencies.set(s, this.telemetryRule!));
+    }
+    if (organizationStores.length > 0) {
+      const evaluation = TelemetryEvaluation.of(this, 'ORGANIZATION', props.handler);
+      this.organizationTelemetryRule = new observabilityadmin.CfnOrganizationTelemetryRule(this, 'OrganizationTelemetryRule', {
+        ruleName: Names.uniqueResourceName(this, { maxLength: 60, separator: '-' }) + '-org',
+        rule: { ...ruleOf(organizationStores), scope: props.organization?.ruleScope },
+      });
+      this.organizationTelemetryRule.node.addDependency(evaluation.resource);
+      organizationStores.forEach((s) => ruleDependencies.set(s, this.organizationTelemetryRule!));
+    }
+    this.ongoingLogGroupNames = [...new Set(stores.flatMap((s) => s.ongoingLogGroupNames))];
+
+    this.imports = importHistory ? stores.map((s) => this.importHistory(s, props, ruleDependencies.get(s))) : [];
+    this.historyLogGroupNames = this.imports.map((i) => i.destinationLogGroupName);
+
+    if (props.centralization) this.centralizationRule = this.centralize(props);
+    this.queryDefinitions = props.savedQueries === false ? [] : this.saveQueries(props.queryFolder ?? DEFAULT_QUERY_FOLDER);
+  }
+
+  /** What a store needs: checked environment, translated selectors, and where its ongoing events land. */
+  private plan(bound: BoundMigrationSource, where: string, props: CloudTrailLakeMigrationProps): PlannedStore {
+    checkStoreEnvironment(this, bound.eventDataStoreArn, where);
+    const translated = translateSelectors(bound.selectors, `${where} advancedEventSelectors`);
+    let categories = translated.categories;
+    if (categories === undefined) {
+      warn(this, 'selectorsToken', `${where} (${bound.description}): its advanced event selectors are tokens, so the construct cannot tell which event categories ` +
+        'they collect; the cutover is measured on aws/cloudtrail/managementevents only. Give the selectors as values to measure every category\'s log group.');
+      categories = ['Management'];
+    }
+    const undelivered = undeliveredCategories(categories);
+    if (undelivered.length > 0) {
+      const why = `${where} (${bound.description}) collects eventCategory ${undelivered.join(', ')}, which CloudWatch telemetry rules do not deliver`;
+      if (props.stopLakeIngestion) {
+        throw new Error(`stopLakeIngestion: ${why}; stopping Lake ingestion would stop collecting those events anywhere. Migrate this store without stopLakeIngestion.`);
+      }
+      warn(this, 'undeliveredCategories', `${why}: after the migration, Lake keeps collecting them (its ingestion is not stopped).`);
+    }
+    const ongoingLogGroupNames = ongoingLogGroupsOf(categories);
+    if (ongoingLogGroupNames.length === 0) {
+      throw new Error(`stores: ${where} (${bound.description}) collects only ${categories.join(', ')} events, which no telemetry rule delivers: there is nothing to migrate ` +
+        'to ongoing ingestion. Import its history with EventDataStoreImport instead.');
+    }
+    if (bound.organizationEnabled === undefined) {
+      throw new Error(`stores: ${where} (${bound.description}): organizationEnabled is a token, so the construct cannot choose between a telemetry rule and an ` +
+        'organisation telemetry rule; give it as true or false');
+    }
+    return { ...bound, where, selectors: translated.selectors, ongoingLogGroupNames, organization: bound.organizationEnabled };
+  }
+
+  private importHistory(store: PlannedStore, props: CloudTrailLakeMigrationProps, rule: IDependable | undefined): EventDataStoreImport {
+    const history = new EventDataStoreImport(this, `${store.key}History`, {
+      source: store.importSource,
+      role: store.importRole,
+      removalPolicy: props.removalPolicy,
+      waitForCompletion: props.waitForCompletion,
+      completionTimeout: props.completionTimeout,
+      notificationTopic: props.notificationTopic,
+      handler: props.handler,
+    });
+    history._endAtCutover({
+      startEventTime: props.historyStart?.getTime(),
+      logGroupNames: store.ongoingLogGroupNames,
+      overlap: this.cutoverOverlap,
+      timeout: props.cutoverTimeout ?? DEFAULT_CUTOVER_TIMEOUT,
+    });
+    if (props.stopLakeIngestion) history._stopIngestionAfter(props.parallelRun ?? DEFAULT_PARALLEL_RUN);
+    // The cutover is measured after the rule exists.
+    if (rule) history.node.addDependency(rule);
+    return history;
+  }
+
+  private centralize(props: CloudTrailLakeMigrationProps): observabilityadmin.CfnOrganizationCentralizationRule {
+    const c = props.centralization!;
+    const org = props.organization!;
+    const rule = new observabilityadmin.CfnOrganizationCentralizationRule(this, 'CentralizationRule', {
+      ruleName: Names.uniqueResourceName(this, { maxLength: 60, separator: '-' }) + '-central',
+      rule: {
+        source: {
+          regions: c.sourceRegions ?? [Stack.of(this).region],
+          scope: `OrganizationId = '${org.organizationId}'`,
+          sourceLogsConfiguration: {
+            encryptedLogGroupStrategy: c.includeEncryptedLogGroups === false ? 'SKIP' : 'ALLOW',
+            logGroupSelectionCriteria: "LogGroupName LIKE 'aws/cloudtrail/%'",
+          },
+        },
+        destination: {
+          account: c.destinationAccountId,
+          region: c.destinationRegion,
+          destinationLogsConfiguration: {
+            logsEncryptionConfiguration: c.destinationKmsKeyArn
+              ? { encryptionStrategy: 'CUSTOMER_MANAGED', kmsKeyArn: c.destinationKmsKeyArn }
+              : { encryptionStrategy: 'AWS_OWNED' },
+            backupConfiguration: c.backupRegion ? { region: c.backupRegion } : undefined,
+          },
+        },
+      },
+    });
+    if (this.organizationTelemetryRule) rule.node.addDependency(this.organizationTelemetryRule);
+    return rule;
+  }
+
+  /** One saved query per investigation, over the imported and the ongoing log groups together. */
+  private saveQueries(folder: string): logs.CfnQueryDefinition[] {
+    const logGroupNames = [...this.historyLogGroupNames, ...this.ongoingLogGroupNames];
+    return INVESTIGATION_QUERIES.map((q) => new logs.CfnQueryDefinition(this, `Query${q.id}`, {
+      name: `${folder}/${q.title}`,
+      queryString: q.logsInsights,
+      logGroupNames,
+    }));
+  }
+}
+
+/** The import log group of a store, by ARN (for documentation and tests). @internal */
+export function historyLogGroupOf(eventDataStoreArn: string): string | undefined {
+  return Token.isUnresolved(eventDataStoreArn) ? undefined : destinationLogGroupName(eventDataStoreIdOf(eventDataStoreArn));
+}

@@ -1,10 +1,10 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IDependable } from 'constructs';
 import { mergeSelectors, ongoingLogGroupsOf, RuleSelector, translateSelectors, undeliveredCategories } from './event-selectors';
-import { INVESTIGATION_QUERIES } from './investigation-queries';
+import { INVESTIGATION_QUERIES, INVESTIGATION_QUERY_FOLDER } from './investigation-queries';
 import { checkMigrationProps, checkOrganizationAccount, checkStoreEnvironment } from './migration-validation';
 import { BoundMigrationSource, MigrationSource } from './migration-source';
 import { EventDataStoreImport } from '../event-data-store-import/event-data-store-import';
@@ -206,11 +206,10 @@ export interface CloudTrailLakeMigrationProps {
 export const DEFAULT_CUTOVER_OVERLAP = Duration.minutes(15);
 export const DEFAULT_PARALLEL_RUN = Duration.hours(24);
 const DEFAULT_CUTOVER_TIMEOUT = Duration.hours(24);
-const DEFAULT_QUERY_FOLDER = 'CloudTrail Lake migration';
 
-interface PlannedStore extends BoundMigrationSource {
+interface PlannedStore extends Omit<BoundMigrationSource, 'selectors'> {
   readonly where: string;
-  readonly selectors: RuleSelector[] | import('aws-cdk-lib').IResolvable;
+  readonly selectors: RuleSelector[] | IResolvable;
   readonly ongoingLogGroupNames: string[];
   readonly organization: boolean;
 }
@@ -303,7 +302,7 @@ export class CloudTrailLakeMigration extends Construct {
     this.historyLogGroupNames = this.imports.map((i) => i.destinationLogGroupName);
 
     if (props.centralization) this.centralizationRule = this.centralize(props);
-    this.queryDefinitions = props.savedQueries === false ? [] : this.saveQueries(props.queryFolder ?? DEFAULT_QUERY_FOLDER);
+    this.queryDefinitions = props.savedQueries === false ? [] : this.saveQueries(props.queryFolder ?? INVESTIGATION_QUERY_FOLDER);
   }
 
   /** What a store needs: checked environment, translated selectors, and where its ongoing events land. */

@@ -1,0 +1,323 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ACCOUNT, allStatements, newStack, REGION, STORE_ARN, STORE_ID, template, warnings } from '../event-data-store-import/fixtures';
+import { CloudTrailLakeMigration, MigrationSource } from '../../src';
+import { INVESTIGATION_QUERIES } from '../../src/migration/investigation-queries';
+
+const MANAGEMENT = 'aws/cloudtrail/managementevents';
+const DATA = 'aws/cloudtrail/dataevents';
+const ORG = { organizationId: 'o-a1b2c3d4e5', managementAccountId: ACCOUNT };
+const DATA_SELECTORS: cloudtrail.CfnEventDataStore.AdvancedEventSelectorProperty[] = [
+  { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] },
+  { name: 'S3 writes', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Data'] }, { field: 'resources.type', equalTo: ['AWS::S3::Object'] }, { field: 'readOnly', equalTo: ['false'] }] },
+];
+
+function importResources(stack: ReturnType<typeof newStack>) {
+  return template(stack).findResources('Custom::EventDataStoreImport');
+}
+
+describe('a store of the app, all defaults', () => {
+  const stack = newStack();
+  const store = new cloudtrail.CfnEventDataStore(stack, 'Store', {});
+  const migration = new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStore(store)] });
+  const t = template(stack);
+
+  test('one telemetry rule carries the store\'s (default: all management) events over, from every region', () => {
+    t.resourceCountIs('AWS::ObservabilityAdmin::TelemetryRule', 1);
+    t.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', 0);
+    t.hasResourceProperties('AWS::ObservabilityAdmin::TelemetryRule', {
+      Rule: {
+        ResourceType: 'AWS::CloudTrail',
+        TelemetryType: 'Logs',
+        AllRegions: true,
+        DestinationConfiguration: {
+          DestinationType: 'cloud-watch-logs',
+          RetentionInDays: 365,
+          CloudtrailParameters: { AdvancedEventSelectors: [{ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }] },
+        },
+      },
+    });
+  });
+
+  test('the rule waits for telemetry evaluation; the import waits for the rule', () => {
+    const rule = Object.entries(t.findResources('AWS::ObservabilityAdmin::TelemetryRule'))[0];
+    const evaluation = Object.keys(t.findResources('Custom::TelemetryEvaluation'));
+    expect(evaluation).toHaveLength(1);
+    expect(t.findResources('Custom::TelemetryEvaluation')[evaluation[0]].Properties.Scope).toBe('ACCOUNT');
+    expect(rule[1].DependsOn).toEqual(expect.arrayContaining([evaluation[0]]));
+    const [imp] = Object.values(importResources(stack)) as any[];
+    expect(imp.DependsOn).toEqual(expect.arrayContaining([rule[0]]));
+  });
+
+  test('the import ends at the measured cutover: its log groups, a 15-minute overlap, a 24-hour timeout; no fixed end', () => {
+    const [imp] = Object.values(importResources(stack)) as any[];
+    expect(imp.Properties).toMatchObject({ CutoverLogGroupNames: MANAGEMENT, CutoverOverlapSeconds: '900', CutoverTimeoutSeconds: '86400' });
+    expect(imp.Properties.EndEventTime).toBeUndefined();
+    expect(imp.Properties.StartEventTime).toBeUndefined();
+    expect(imp.Properties.StopIngestionAfterSeconds).toBeUndefined();
+    expect(migration.cutoverOverlap.toMinutes()).toBe(15);
+  });
+
+  test('the orchestrator may read the ongoing log group, and may not stop ingestion', () => {
+    const statements = allStatements(t);
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'logs:FilterLogEvents',
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:${REGION}:${ACCOUNT}:log-group:${MANAGEMENT}`]] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:${REGION}:${ACCOUNT}:log-group:${MANAGEMENT}:*`]] },
+      ],
+    }));
+    expect(JSON.stringify(statements)).not.toContain('StopEventDataStoreIngestion');
+  });
+
+  test('saved queries over the imported and the ongoing log groups together', () => {
+    t.resourceCountIs('AWS::Logs::QueryDefinition', INVESTIGATION_QUERIES.length);
+    t.hasResourceProperties('AWS::Logs::QueryDefinition', {
+      Name: `CloudTrail Lake migration/${INVESTIGATION_QUERIES[0].title}`,
+      QueryString: INVESTIGATION_QUERIES[0].logsInsights,
+      LogGroupNames: [{ 'Fn::Join': ['', ['aws/cloudtrail/', Match.anyValue()]] }, MANAGEMENT],
+    });
+    expect(migration.ongoingLogGroupNames).toEqual([MANAGEMENT]);
+    expect(migration.imports).toHaveLength(1);
+  });
+
+  test('no warnings', () => {
+    expect(warnings(stack)).toEqual([]);
+  });
+});
+
+describe('options', () => {
+  test('data events: both log groups are measured and queried; the selectors carry over field for field', () => {
+    const stack = newStack();
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, multiRegionEnabled: false })],
+      ongoingRetention: logs.RetentionDays.TEN_YEARS,
+    });
+    const t = template(stack);
+    t.hasResourceProperties('AWS::ObservabilityAdmin::TelemetryRule', {
+      Rule: {
+        AllRegions: Match.absent(),
+        DestinationConfiguration: {
+          RetentionInDays: 3653,
+          CloudtrailParameters: {
+            AdvancedEventSelectors: [
+              { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+              { Name: 'S3 writes', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }, { Field: 'readOnly', Equals: ['false'] }] },
+            ],
+          },
+        },
+      },
+    });
+    const [imp] = Object.values(importResources(stack)) as any[];
+    expect(imp.Properties.CutoverLogGroupNames).toBe(`${MANAGEMENT},${DATA}`);
+    t.hasResourceProperties('AWS::Logs::QueryDefinition', { LogGroupNames: [`aws/cloudtrail/${STORE_ID}`, MANAGEMENT, DATA] });
+  });
+
+  test('stopLakeIngestion: after the parallel run (default 24 h), with the one permission it needs on exactly the store', () => {
+    const stack = newStack();
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS })],
+      stopLakeIngestion: true,
+      historyStart: new Date('2024-01-01T00:00:00Z'),
+      cutoverOverlap: Duration.minutes(30),
+    });
+    const [imp] = Object.values(importResources(stack)) as any[];
+    expect(imp.Properties).toMatchObject({ StopIngestionAfterSeconds: '86400', StartEventTime: String(Date.parse('2024-01-01T00:00:00Z')), CutoverOverlapSeconds: '1800' });
+    const stops = allStatements(template(stack)).filter((s) => JSON.stringify(s.Action).includes('StopEventDataStoreIngestion'));
+    expect(stops).toEqual([expect.objectContaining({ Action: 'cloudtrail:StopEventDataStoreIngestion', Resource: STORE_ARN, Effect: 'Allow' })]);
+    expect(JSON.stringify(allStatements(template(stack)))).not.toMatch(/DeleteEventDataStore/);
+  });
+
+  test('a custom parallel run', () => {
+    const stack = newStack();
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS })],
+      stopLakeIngestion: true,
+      parallelRun: Duration.hours(72),
+    });
+    const [imp] = Object.values(importResources(stack)) as any[];
+    expect(imp.Properties.StopIngestionAfterSeconds).toBe(String(72 * 3600));
+  });
+
+  test('the import options reach every import: wait, DESTROY, topic', () => {
+    const stack = newStack();
+    const migration = new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [
+        MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS }),
+        MigrationSource.fromEventDataStore(new cloudtrail.CfnEventDataStore(stack, 'Store', {})),
+      ],
+      waitForCompletion: true,
+      completionTimeout: Duration.minutes(30),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const imports = Object.values(importResources(stack)) as any[];
+    expect(imports).toHaveLength(2);
+    for (const imp of imports) expect(imp.Properties).toMatchObject({ WaitForCompletion: 'true', TimeoutSeconds: '1800', RemovalPolicy: 'destroy' });
+    // Both stores' selectors in one rule, the identical management selector once.
+    const [rule] = Object.values(template(stack).findResources('AWS::ObservabilityAdmin::TelemetryRule')) as any[];
+    expect(rule.Properties.Rule.DestinationConfiguration.CloudtrailParameters.AdvancedEventSelectors).toHaveLength(2);
+    expect(migration.imports[0].cutoverTime).toEqual(expect.stringContaining('${Token'));
+    expect(migration.imports[1].importEndTime).toEqual(expect.stringContaining('${Token'));
+  });
+
+  test('importHistory: false: the rule only, no import', () => {
+    const stack = newStack();
+    const migration = new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS })],
+      importHistory: false,
+      savedQueries: false,
+    });
+    template(stack).resourceCountIs('Custom::EventDataStoreImport', 0);
+    template(stack).resourceCountIs('AWS::ObservabilityAdmin::TelemetryRule', 1);
+    template(stack).resourceCountIs('AWS::Logs::QueryDefinition', 0);
+    expect(migration.imports).toEqual([]);
+  });
+
+  test('an organisation store: an organisation telemetry rule, evaluation for the organisation, the rule\'s scope', () => {
+    const stack = newStack();
+    const store = new cloudtrail.CfnEventDataStore(stack, 'OrgStore', { organizationEnabled: true });
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStore(store)],
+      organization: { ...ORG, ruleScope: "OrganizationUnitId = 'ou-ab12-34cd56ef'" },
+    });
+    const t = template(stack);
+    t.resourceCountIs('AWS::ObservabilityAdmin::TelemetryRule', 0);
+    t.hasResourceProperties('AWS::ObservabilityAdmin::OrganizationTelemetryRule', {
+      Rule: { ResourceType: 'AWS::CloudTrail', TelemetryType: 'Logs', Scope: "OrganizationUnitId = 'ou-ab12-34cd56ef'", AllRegions: true },
+    });
+    t.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ORGANIZATION' });
+  });
+
+  test('account and organisation stores together: one rule each', () => {
+    const stack = newStack();
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [
+        MigrationSource.fromEventDataStore(new cloudtrail.CfnEventDataStore(stack, 'OrgStore', { organizationEnabled: true })),
+        MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS }),
+      ],
+      organization: ORG,
+    });
+    template(stack).resourceCountIs('AWS::ObservabilityAdmin::TelemetryRule', 1);
+    template(stack).resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', 1);
+    template(stack).resourceCountIs('Custom::TelemetryEvaluation', 2);
+  });
+
+  test('centralization: the CloudTrail log groups of the organisation into one account and region', () => {
+    const stack = newStack();
+    const migration = new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStore(new cloudtrail.CfnEventDataStore(stack, 'OrgStore', { organizationEnabled: true }))],
+      organization: ORG,
+      centralization: { destinationAccountId: '222222222222', destinationRegion: 'eu-west-1', sourceRegions: ['us-east-1', 'us-west-2'], backupRegion: 'eu-central-1' },
+    });
+    template(stack).hasResourceProperties('AWS::ObservabilityAdmin::OrganizationCentralizationRule', {
+      Rule: {
+        Source: {
+          Regions: ['us-east-1', 'us-west-2'],
+          Scope: "OrganizationId = 'o-a1b2c3d4e5'",
+          SourceLogsConfiguration: { EncryptedLogGroupStrategy: 'ALLOW', LogGroupSelectionCriteria: "LogGroupName LIKE 'aws/cloudtrail/%'" },
+        },
+        Destination: {
+          Account: '222222222222',
+          Region: 'eu-west-1',
+          DestinationLogsConfiguration: { LogsEncryptionConfiguration: { EncryptionStrategy: 'AWS_OWNED' }, BackupConfiguration: { Region: 'eu-central-1' } },
+        },
+      },
+    });
+    expect(migration.centralizationRule).toBeDefined();
+  });
+
+  test('a Config-items store alongside: warned, and its events stay in Lake', () => {
+    const stack = newStack();
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, {
+        advancedEventSelectors: [...DATA_SELECTORS, { fieldSelectors: [{ field: 'eventCategory', equalTo: ['ConfigurationItem'] }] }],
+      })],
+    });
+    expect(warnings(stack).join('\n')).toMatch(/ConfigurationItem, which CloudWatch telemetry rules do not deliver.*acknowledgeWarning\('cdk-eventdatastore-import:undeliveredCategories'\)/s);
+  });
+
+  test('selectors given as a token pass through unchanged, with a warning', () => {
+    const stack = newStack();
+    const store = new cloudtrail.CfnEventDataStore(stack, 'Store', {});
+    store.addPropertyOverride('AdvancedEventSelectors', [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }]);
+    const tokenStore = new cloudtrail.CfnEventDataStore(stack, 'TokenStore', { advancedEventSelectors: store.getAtt('AdvancedEventSelectors') as any });
+    new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStore(tokenStore)] });
+    template(stack).hasResourceProperties('AWS::ObservabilityAdmin::TelemetryRule', {
+      Rule: { DestinationConfiguration: { CloudtrailParameters: { AdvancedEventSelectors: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Store'), 'AdvancedEventSelectors'] } } } },
+    });
+    expect(warnings(stack).join('\n')).toContain('cdk-eventdatastore-import:selectorsToken');
+  });
+});
+
+describe('bad input names the prop, the value and what is valid', () => {
+  const arnStore = () => MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS });
+  const cases: Array<[string, (stack: ReturnType<typeof newStack>) => void, RegExp]> = [
+    ['no store', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [] }), /^stores must name at least one event data store/],
+    ['a parallel run under an hour', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], stopLakeIngestion: true, parallelRun: Duration.minutes(30) }),
+      /^parallelRun must be between 1 hour and 364 days, got 30 minutes/],
+    ['a parallel run without the stop', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], parallelRun: Duration.hours(2) }),
+      /^parallelRun \(2 hours\) is given but stopLakeIngestion is not/],
+    ['a stop without a completed import (no history import)', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], stopLakeIngestion: true, importHistory: false }),
+      /^stopLakeIngestion needs importHistory: Lake ingestion stops only once the history import has COMPLETED/],
+    ['a store in another region', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(REGION, 'eu-west-1'), { advancedEventSelectors: DATA_SELECTORS })],
+    }), /^stores: stores\[0\] \(arn:aws:cloudtrail:eu-west-1:.*\) is in region eu-west-1, but the stack Stack is in us-east-1/],
+    ['a store in another account', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '999999999999'), { advancedEventSelectors: DATA_SELECTORS })],
+    }), /^stores: stores\[0\] .* is in account 999999999999, but the stack Stack is in 111111111111/],
+    ['an organisation store outside the management or delegated administrator account', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222', delegatedAdministratorAccountId: '333333333333' },
+    }), /^organization.managementAccountId: the stack Stack is in account 111111111111, which is neither the management account \(222222222222\) nor the delegated administrator \(333333333333\)/],
+    ['an organisation store without organization', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+    }), /^organization is required: stores\[0\] is an organisation event data store/],
+    ['centralization without organization', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [arnStore()], centralization: { destinationAccountId: '222222222222', destinationRegion: 'eu-west-1' },
+    }), /^centralization needs organization/],
+    ['a bad destination account', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [arnStore()], organization: ORG, centralization: { destinationAccountId: '2222', destinationRegion: 'eu-west-1' },
+    }), /^centralization.destinationAccountId must be a 12-digit account ID, got "2222"/],
+    ['a bad organisation ID', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, organizationId: 'org-1' } }),
+      /^organization.organizationId must be an organisation ID like o-a1b2c3d4e5, got "org-1"/],
+    ['an overlap under a minute', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverOverlap: Duration.seconds(10) }),
+      /^cutoverOverlap must be between 1 minute and 1 day, got 10 seconds/],
+    ['a cutover timeout under an hour', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverTimeout: Duration.minutes(5) }),
+      /^cutoverTimeout must be between 1 hour and 30 days, got 5 minutes/],
+    ['stopping a store whose Insights events no rule delivers', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: [...DATA_SELECTORS, { fieldSelectors: [{ field: 'eventCategory', equalTo: ['Insight'] }] }] })],
+      stopLakeIngestion: true,
+    }), /^stopLakeIngestion: stores\[0\] .* collects eventCategory Insight, which CloudWatch telemetry rules do not deliver/],
+    ['a store with only Config items', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equalTo: ['ConfigurationItem'] }] }] })],
+    }), /^stores: stores\[0\] .* collects only ConfigurationItem events, which no telemetry rule delivers/],
+    ['an unknown selector field', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }, { field: 'userName', equalTo: ['x'] }] }] })],
+    }), /^stores\[0\] advancedEventSelectors\[0\]\.fieldSelectors\[1\]\.field is "userName", which is not a field of an advanced event selector; valid fields: eventCategory, /],
+    ['history start with importHistory false', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], importHistory: false, historyStart: new Date('2024-01-01') }),
+      /^historyStart is given but importHistory is false/],
+    ['an invalid history start', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], historyStart: new Date('not a date') }),
+      /^historyStart is an invalid Date/],
+  ];
+  test.each(cases)('%s', (_name, build, message) => {
+    expect(() => build(newStack())).toThrow(message);
+  });
+
+  test('the delegated administrator may deploy an organisation store\'s migration', () => {
+    const stack = newStack();
+    expect(() => new CloudTrailLakeMigration(stack, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222', delegatedAdministratorAccountId: ACCOUNT },
+    })).not.toThrow();
+  });
+
+  test('an environment-agnostic stack is not rejected for the account it cannot know', () => {
+    const stack = newStack('Agnostic', {});
+    expect(() => new CloudTrailLakeMigration(stack, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222' },
+    })).not.toThrow();
+  });
+});

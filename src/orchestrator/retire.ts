@@ -19,7 +19,7 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
   const now = rt.now();
   switch (record.state) {
     case 'SCHEDULED': {
-      const withdrawn = await ledger.update(record, { state: 'WITHDRAWN', retiredAt: now, errorMessage: 'withdrawn before it started: nothing was imported' }, ['SCHEDULED']);
+      const withdrawn = await ledger.update(record, { state: 'WITHDRAWN', retiredAt: now, errorMessage: 'withdrawn before it started: nothing was imported', ...noIngestionStop(record) }, ['SCHEDULED']);
       if (!withdrawn) return retire(rt, ledger, (await ledger.get(record))!, intent);
       await stopExecution(rt, record);
       await releaseSlot(ledger, record);
@@ -39,7 +39,9 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
       // Stop the watcher first, so that nothing acts on the record while it is cancelled.
       await stopExecution(rt, record);
       await cancelImport(rt, record, record.importId!);
-      await ledger.update(record, { state: 'CANCELLED', importStatus: 'CANCELLED', retiredAt: now, pendingDelete: undefined, errorMessage: 'cancelled when CloudFormation deleted the resource' }, ['STARTED']);
+      await ledger.update(record, {
+        state: 'CANCELLED', importStatus: 'CANCELLED', retiredAt: now, pendingDelete: undefined, errorMessage: 'cancelled when CloudFormation deleted the resource', ...noIngestionStop(record),
+      }, ['STARTED']);
       await releaseSlot(ledger, record);
       const data = intent.deleteData ? await deleteDataIfSoleWriter(rt, ledger, record) : 'its imported data stays';
       return { done: true, said: `import ${record.importId} is cancelled; ${data}` };
@@ -47,7 +49,8 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
     default: {
       // A record that ended on an orchestrator failure may leave its import running: cancel it if asked.
       if (intent.cancel && record.importId) await cancelImport(rt, record, record.importId);
-      await ledger.update(record, { retiredAt: now, pendingDelete: undefined });
+      const stop = record.ingestionStop?.state === 'PENDING' ? await cancelIngestionStop(rt, record) : undefined;
+      await ledger.update(record, { retiredAt: now, pendingDelete: undefined, ...(stop ? { ingestionStop: stop } : {}) });
       const data = intent.deleteData ? await deleteDataIfSoleWriter(rt, ledger, record) : 'its data stays';
       return { done: true, said: record.importId ? `import ${record.importId} had ended ${record.state}; ${data}` : 'nothing was imported' };
     }
@@ -76,6 +79,18 @@ async function deleteDataIfSoleWriter(rt: Runtime, ledger: Ledger, record: Owner
   }
   await deleteLogGroup(rt, record, logGroup);
   return `log group ${logGroup} is deleted (RemovalPolicy.DESTROY)`;
+}
+
+/** The record's pending stop of Lake ingestion, cancelled (nothing when there is none). */
+function noIngestionStop(record: OwnerRecord): Partial<Pick<OwnerRecord, 'ingestionStop'>> {
+  if (record.ingestionStop?.state !== 'PENDING') return {};
+  return { ingestionStop: { ...record.ingestionStop, state: 'CANCELLED', message: 'the resource was deleted before its import completed: Lake ingestion keeps running' } };
+}
+
+/** A stop of Lake ingestion still waiting for its parallel run is not carried out for a resource that is gone. */
+async function cancelIngestionStop(rt: Runtime, record: OwnerRecord): Promise<OwnerRecord['ingestionStop']> {
+  await stopExecution(rt, record);
+  return { ...record.ingestionStop!, state: 'CANCELLED', message: 'the resource was deleted before the parallel run ended: Lake ingestion keeps running' };
 }
 
 async function stopExecution(rt: Runtime, record: OwnerRecord): Promise<void> {

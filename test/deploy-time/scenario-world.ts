@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DeployTimeWorld } from './world';
-import { EventDataStoreImport, EventDataStoreImportProps, ImportSource, ImportTimeRange } from '../../src';
+import { CloudTrailLakeMigration, CloudTrailLakeMigrationProps, EventDataStoreImport, EventDataStoreImportProps, ImportSource, ImportTimeRange, MigrationSource } from '../../src';
 import { Ledger } from '../../src/ledger/ledger';
 import { OwnerRecord } from '../../src/ledger/record';
 import { CloudTrailStandIn } from '../stand-in/cloudtrail-stand-in';
@@ -64,9 +64,34 @@ export interface ScenarioWorld {
 
 export async function startScenario(imports: Record<string, ImportDeclaration>, options: ScenarioOptions = {}): Promise<ScenarioWorld> {
   const { template, logicalIds } = synthesize(imports);
+  return startWorld(template, logicalIds, Object.values(imports).map((d) => storeArn(d.store)), options);
+}
+
+/** The management events of a store, as its selectors say. */
+export const MANAGEMENT_SELECTORS = [{ name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] }];
+export const MANAGEMENT_EVENTS = 'aws/cloudtrail/managementevents';
+export const DATA_EVENTS = 'aws/cloudtrail/dataevents';
+
+/**
+ * A stack with a CloudTrailLakeMigration of stores by ARN (`store-1`, ...), each with the given
+ * selectors; `ids` names each store's import by the store's ID.
+ */
+export async function startMigrationScenario(
+  stores: Record<string, typeof MANAGEMENT_SELECTORS>, props: Partial<CloudTrailLakeMigrationProps> = {}, options: ScenarioOptions = {},
+): Promise<ScenarioWorld> {
+  const stack = new Stack(new App(), 'MigrationStack', { env: { account: ACCOUNT, region: REGION } });
+  const migration = new CloudTrailLakeMigration(stack, 'Migration', {
+    stores: Object.entries(stores).map(([id, advancedEventSelectors]) => MigrationSource.fromEventDataStoreArn(storeArn(id), { advancedEventSelectors })),
+    ...props,
+  });
+  const logicalIds = Object.fromEntries(Object.keys(stores).map((id, i) => [id, stack.getLogicalId(migration.imports[i].node.defaultChild as any)]));
+  return startWorld(Template.fromStack(stack).toJSON(), logicalIds, Object.keys(stores).map((id) => storeArn(id)), options);
+}
+
+async function startWorld(template: any, logicalIds: Record<string, string>, storeArns: string[], options: ScenarioOptions): Promise<ScenarioWorld> {
   const cloudTrail = await CloudTrailStandIn.start();
   const retentionPeriod = options.retentionDays ?? 3653;
-  for (const declaration of Object.values(imports)) cloudTrail.addStore({ arn: storeArn(declaration.store), retentionPeriod });
+  for (const arn of storeArns) cloudTrail.addStore({ arn, retentionPeriod });
   const world = await DeployTimeWorld.start({
     template,
     asset: ASSET,
@@ -85,9 +110,7 @@ export async function startScenario(imports: Record<string, ImportDeclaration>, 
   });
   const close = world.close.bind(world);
   world.close = async () => { await cloudTrail.stop(); await close(); };
-  for (const declaration of Object.values(imports)) {
-    world.logs.addEventDataStore({ arn: storeArn(declaration.store), retentionDays: retentionPeriod });
-  }
+  for (const arn of storeArns) world.logs.addEventDataStore({ arn, retentionDays: retentionPeriod });
   return {
     world,
     cloudTrail,

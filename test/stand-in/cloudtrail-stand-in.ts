@@ -21,6 +21,7 @@ export class CloudTrailStandIn extends StandInServer {
     const standIn = new CloudTrailStandIn();
     return standIn.listen(awsJsonHandler('CloudTrail_20131101.', {
       GetEventDataStore: (request) => standIn.getEventDataStore(request),
+      StopEventDataStoreIngestion: (request) => standIn.stopEventDataStoreIngestion(request),
     }, standIn.calls));
   }
 
@@ -28,8 +29,30 @@ export class CloudTrailStandIn extends StandInServer {
   public denyAccess = false;
   private readonly stores = new Map<string, StoreInit>();
 
+  /** True: StopEventDataStoreIngestion is refused (AccessDeniedException), as for a role without the permission. */
+  public denyStopIngestion = false;
+  /** The stores whose ingestion was stopped, in order. */
+  public readonly stoppedIngestion: string[] = [];
+
   public addStore(store: StoreInit): void {
     this.stores.set(store.arn, store);
+  }
+
+  public statusOf(arn: string): string {
+    return this.stores.get(arn)?.status ?? 'ENABLED';
+  }
+
+  /** As CloudTrail documents it: only an ENABLED store can stop ingesting; the store and its events stay. */
+  private stopEventDataStoreIngestion(request: { EventDataStore?: string }): unknown {
+    if (this.denyStopIngestion) throw new ServiceError('AccessDeniedException', 'User is not authorized to perform: cloudtrail:StopEventDataStoreIngestion');
+    const store = [...this.stores.values()].find((s) => s.arn === request.EventDataStore || s.arn.endsWith(`/${request.EventDataStore}`));
+    if (!store) throw new ServiceError('EventDataStoreNotFoundException', `The specified event data store ${request.EventDataStore} was not found.`);
+    if ((store.status ?? 'ENABLED') !== 'ENABLED') {
+      throw new ServiceError('InvalidEventDataStoreStatusException', 'The event data store is not in a status that supports the operation.');
+    }
+    this.stores.set(store.arn, { ...store, status: 'STOPPED_INGESTION' });
+    this.stoppedIngestion.push(store.arn);
+    return {};
   }
 
   private getEventDataStore(request: { EventDataStore?: string }): unknown {

@@ -59,6 +59,11 @@ export interface StandInOptions {
   activeStoreStatuses?: string[];
   /** How long a new import stays out of DescribeImportTasks (eventual consistency; unknown in AWS), ms. Default 0. */
   listingLagMs?: number;
+  /**
+   * The order FilterLogEvents returns events in (not documented across streams): `ascending` by
+   * timestamp, or `as-delivered` (the order they were added). Default `as-delivered`.
+   */
+  filterOrder?: 'ascending' | 'as-delivered';
 }
 
 /** `StandInOptions` with defaults filled in. */
@@ -150,6 +155,8 @@ export class CloudWatchLogsStandIn {
   public readonly imports: ImportRecord[] = [];
   /** Every request received, in order, including faulted ones. */
   public readonly calls: CallRecord[] = [];
+  /** Log events by log group (see `addLogEvents`). */
+  public readonly logEvents = new Map<string, Array<{ timestamp: number; message: string; ingestionTime: number }>>();
   /**
    * Where a request or a response of the stand-in did not match the SDK's service model (unknown
    * member, missing required member, wrong type), as `<operation>: <violation>`. Tests of what
@@ -186,6 +193,7 @@ export class CloudWatchLogsStandIn {
       describeUnknownImportId: 'empty',
       activeStoreStatuses: ['ENABLED'],
       listingLagMs: 0,
+      filterOrder: 'as-delivered',
       ...definedOnly(options),
     };
   }
@@ -235,6 +243,18 @@ export class CloudWatchLogsStandIn {
   /** Marks a log group as existing (e.g. to test DeleteLogGroup without an import). */
   public addLogGroup(name: string): void {
     this.logGroups.add(name);
+  }
+
+  /**
+   * Delivers log events into a log group (a telemetry rule's deliveries; the group is created on
+   * the first). Whether a delivered CloudTrail event's timestamp is its eventTime or its delivery
+   * time is not documented: the test chooses the timestamps.
+   */
+  public addLogEvents(logGroupName: string, events: Array<{ timestamp: number; message?: string }>): void {
+    this.logGroups.add(logGroupName);
+    const list = this.logEvents.get(logGroupName) ?? [];
+    for (const e of events) list.push({ timestamp: e.timestamp, message: e.message ?? '{"eventVersion":"1.11"}', ingestionTime: Date.now() });
+    this.logEvents.set(logGroupName, list);
   }
 
   // ---- progress ----
@@ -400,6 +420,7 @@ export class CloudWatchLogsStandIn {
       case 'DescribeImportTaskBatches': return this.describeImportTaskBatches(request);
       case 'CancelImportTask': return this.cancelImportTask(request);
       case 'DeleteLogGroup': return this.deleteLogGroup(request);
+      case 'FilterLogEvents': return this.filterLogEvents(request);
       default: throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
     }
   }
@@ -597,6 +618,24 @@ export class CloudWatchLogsStandIn {
       if (status === 'FAILED') return { batchId, status: 'CANCELLED' as const };
       return { batchId, status };
     });
+  }
+
+  /** FilterLogEvents over one group: a time range, a limit (1..10,000), one page (no nextToken: tests keep groups small). */
+  private filterLogEvents(request: any): unknown {
+    const name: unknown = request.logGroupName ?? request.logGroupIdentifier;
+    if (typeof name !== 'string' || name === '') throw new ServiceError('InvalidParameterException', 'logGroupName or logGroupIdentifier is required');
+    if (!this.logGroups.has(name)) throw new ServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
+    const limit: unknown = request.limit ?? 10_000;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+      throw new ServiceError('InvalidParameterException', 'limit must be between 1 and 10000');
+    }
+    const inRange = (this.logEvents.get(name) ?? []).filter((e) =>
+      (request.startTime === undefined || e.timestamp >= request.startTime) && (request.endTime === undefined || e.timestamp <= request.endTime));
+    const ordered = this.options.filterOrder === 'ascending' ? [...inRange].sort((a, b) => a.timestamp - b.timestamp) : inRange;
+    return {
+      events: ordered.slice(0, limit).map((e, i) => ({ logStreamName: `${name.split('/').pop()}-stream`, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: String(i) })),
+      searchedLogStreams: [],
+    };
   }
 
   /** Destination ARN: region and account come from the source ARN, as the service's own examples show. */

@@ -108,7 +108,7 @@ export class ObservabilityAdminClient {
   public async send(operation: ObservabilityAdminOperation): Promise<Record<string, unknown>> {
     if (!OPERATIONS.includes(operation)) throw new Error(`ObservabilityAdminClient does not know the operation ${operation}`);
     const region = this.region();
-    const base = new URL(this.endpoint(region));
+    const base = new URL(this.config.endpoint ?? endpointFor(region));
     const body = '{}';
     const request = new HttpRequest({
       method: 'POST',
@@ -144,14 +144,6 @@ export class ObservabilityAdminClient {
     return region;
   }
 
-  private endpoint(region: string): string {
-    if (this.config.endpoint) return this.config.endpoint;
-    const ignoreConfigured = (process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true';
-    const configured = ignoreConfigured ? undefined : process.env.AWS_ENDPOINT_URL_OBSERVABILITYADMIN || process.env.AWS_ENDPOINT_URL;
-    if (configured) return configured;
-    return `https://${SIGNING_NAME}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
-  }
-
   private signerFor(region: string): SignatureV4 {
     if (!this.signer || this.signerRegion !== region) {
       this.signer = new SignatureV4({ service: SIGNING_NAME, region, credentials: this.credentials, sha256: Sha256, uriEscapePath: true });
@@ -159,6 +151,18 @@ export class ObservabilityAdminClient {
     }
     return this.signer;
   }
+}
+
+/**
+ * The service's base URL as the SDK finds it: AWS_ENDPOINT_URL_OBSERVABILITYADMIN, then
+ * AWS_ENDPOINT_URL (neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), then the regional
+ * hostname.
+ */
+export function endpointFor(region: string, env: Record<string, string | undefined> = process.env): string {
+  const ignoreConfigured = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true';
+  const configured = ignoreConfigured ? undefined : env.AWS_ENDPOINT_URL_OBSERVABILITYADMIN || env.AWS_ENDPOINT_URL;
+  if (configured) return configured;
+  return `https://${SIGNING_NAME}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 }
 
 /**

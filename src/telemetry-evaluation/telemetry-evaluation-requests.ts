@@ -65,10 +65,11 @@ export async function handleTelemetryEvaluationRequest(rt: TelemetryEvaluationRu
   });
   if (event.RequestType === 'Delete') {
     // Never stopped: other telemetry rules, and the console, rely on it. Nothing is called.
-    return answer(rt, reply(event.PhysicalResourceId ?? physicalIdOf('ACCOUNT')), {
+    const physicalId = event.PhysicalResourceId ?? physicalIdOf('ACCOUNT');
+    return answer(rt, reply(physicalId), {
       status: 'SUCCESS',
       reason: 'telemetry evaluation is left as it is (other telemetry rules rely on it); stop it by hand if nothing needs it: ' +
-        '`aws observabilityadmin stop-telemetry-evaluation[-for-organization]`',
+        `\`aws observabilityadmin stop-telemetry-evaluation${physicalId === physicalIdOf('ORGANIZATION') ? '-for-organization' : ''}\``,
     });
   }
   const scope = props.Scope;
@@ -230,7 +231,7 @@ function organizationHints(target: Target, problems: OrganizationProblem[]): str
 }
 
 function callFailure(target: Target, operation: ObservabilityAdminOperation, error: unknown, triedForSeconds: number): TelemetryEvaluationFailure {
-  const said = `${errorName(error)}: ${errorMessage(error)}`;
+  const said = `${errorName(error)}: ${errorMessage(error).replace(/\.+$/, '')}`;
   const tried = triedForSeconds >= 1 ? ` (retried for ${Math.round(triedForSeconds)} s)` : '';
   const head = `${target.head}: ${operation} failed${tried}. The service said ${said}.`;
   const problems = target.org ? organizationProblem(error) : [];

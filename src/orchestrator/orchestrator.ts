@@ -336,7 +336,8 @@ export class Orchestrator extends Construct {
           stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `aws-service-role/${service}/*` })),
         conditions: { StringEquals: { 'iam:AWSServiceName': TELEMETRY_SERVICE_NAMES } },
       }));
-      acknowledgeWildcards(this.telemetryEvaluationPolicy.node.defaultChild as iam.CfnManagedPolicy, [TELEMETRY_EVALUATION_ACTIONS, TELEMETRY_SERVICE_LINKED_ROLES]);
+      acknowledgeWildcards(this.telemetryEvaluationPolicy.node.defaultChild as iam.CfnManagedPolicy,
+        [TELEMETRY_EVALUATION_ACTIONS, TELEMETRY_SERVICE_LINKED_ROLES]);
     }
     if (!this.granted.has(`telemetry:${scope}`)) {
       this.granted.add(`telemetry:${scope}`);

@@ -175,7 +175,9 @@ async function start(rt: TelemetryEvaluationRuntime, target: Target, deadline: n
  * the request's deadline. What the organization calls answer when the account may not make them is
  * final at once. A final error becomes a {@link TelemetryEvaluationFailure} that says what to do.
  */
-async function call<T>(rt: TelemetryEvaluationRuntime, target: Target, deadline: number, operation: ObservabilityAdminOperation, send: () => Promise<T>): Promise<T> {
+async function call<T>(
+  rt: TelemetryEvaluationRuntime, target: Target, deadline: number, operation: ObservabilityAdminOperation, send: () => Promise<T>,
+): Promise<T> {
   const startedAt = rt.now();
   const giveUpAt = Math.min(deadline, startedAt + rt.retryBudgetMs);
   for (let attempt = 0; ; attempt++) {
@@ -219,7 +221,7 @@ function organizationHints(target: Target, problems: OrganizationProblem[]): str
       case 'not-in-organization':
         return `Account ${target.account} is not in an AWS Organization: use scope ACCOUNT for this account alone, or create the organization first.`;
       case 'not-management-account':
-        return `Telemetry evaluation for the organization can only be started from the organization's management account or a delegated administrator account ` +
+        return 'Telemetry evaluation for the organization can only be started from the organization\'s management account or a delegated administrator account ' +
           `of CloudWatch telemetry config, and account ${target.account} is neither. Deploy this stack in the management account, or register this account ` +
           `from the management account: ${enable} (trusted access), then \`aws organizations register-delegated-administrator --account-id ${target.account} ` +
           '--service-principal observabilityadmin.amazonaws.com`; or use scope ACCOUNT for this account alone.';

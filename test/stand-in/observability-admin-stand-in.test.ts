@@ -3,9 +3,9 @@
  * the stand-in with the known secret), real HTTP on loopback, the SDK-shaped errors that
  * src/shared/aws-errors.ts reads.
  */
+import { ObservabilityAdminStandIn } from './observability-admin-stand-in';
 import { classifyError, describeFailure, errorName } from '../../src/shared/aws-errors';
 import { endpointFor, ObservabilityAdminClient, ObservabilityAdminServiceError } from '../../src/telemetry-evaluation/observability-admin';
-import { ObservabilityAdminStandIn } from './observability-admin-stand-in';
 
 const CREDENTIALS = { accessKeyId: 'AKIDSTANDIN', secretAccessKey: 'stand-in-secret' };
 
@@ -112,8 +112,11 @@ describe('from the environment, like an SDK client', () => {
 
   test('endpoint, region and credentials (the default provider chain) from the environment', async () => {
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL_OBSERVABILITYADMIN: standIn.endpoint, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_OBSERVABILITYADMIN: standIn.endpoint,
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     });
     const fromEnv = new ObservabilityAdminClient();
     expect(await fromEnv.getTelemetryEvaluationStatus()).toEqual({ Status: 'NOT_STARTED' });

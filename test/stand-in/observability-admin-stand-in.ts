@@ -182,7 +182,7 @@ export class ObservabilityAdminStandIn extends StandInServer {
     const [, accessKeyId, , region, service, signedHeaders] = match;
     if (service !== 'observabilityadmin' || region !== this.region || accessKeyId !== this.accessKeyId) {
       this.violation(`${operation}: signed for service ${service}, region ${region}, key ${accessKeyId}; expected observabilityadmin, ${this.region}, ${this.accessKeyId}`);
-      throw new ServiceError('InvalidSignatureException', `Credential should be scoped to a valid region and service 'observabilityadmin'`, 403);
+      throw new ServiceError('InvalidSignatureException', 'Credential should be scoped to a valid region and service \'observabilityadmin\'', 403);
     }
     const amzDate = String(req.headers['x-amz-date'] ?? '');
     const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);

@@ -6,11 +6,11 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { TelemetryEvaluation } from '../../src/telemetry-evaluation/telemetry-evaluation';
 import * as seq from '../cloudformation-driver/sequences';
 import { ACCOUNT, ASSET, REGION } from '../deploy-time/scenario-world';
 import { DeployTimeWorld } from '../deploy-time/world';
 import { ObservabilityAdminStandIn } from '../stand-in/observability-admin-stand-in';
-import { TelemetryEvaluation } from '../../src/telemetry-evaluation/telemetry-evaluation';
 
 let standIn: ObservabilityAdminStandIn;
 let world: DeployTimeWorld;

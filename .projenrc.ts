@@ -85,6 +85,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Bundled into the orchestrator function only (esbuild), not needed by the package at run time.
     '@aws-sdk/client-sfn@^3.952.0',
     '@aws-sdk/client-sns@^3.952.0',
+    // The hand-made ObservabilityAdmin client (src/telemetry-evaluation/observability-admin.ts) is
+    // built from the SDK's own building blocks, the ones the clients above already depend on;
+    // bundled into the orchestrator function only. Replace them with
+    // @aws-sdk/client-observabilityadmin once the registry serves it.
+    '@smithy/signature-v4@^5.7.5',
+    '@smithy/core@^3.41.1',
+    '@smithy/node-http-handler@^4.14.2',
+    '@aws-sdk/credential-provider-node@^3.972.99',
     '@types/cli-progress',
     'cdk-nag@^3',
     '@cdklabs/cdk-validator-cfnguard',
@@ -244,10 +252,10 @@ const bench = project.addTask('bench', {
 bench.spawn(project.tasks.tryFind('bundle')!);
 bench.exec('ts-node --project bench/tsconfig.json bench/run.ts', { receiveArgs: true });
 
-// The orchestrator function's SDK clients are bundled into its asset by esbuild at build time: its
+// The orchestrator function's SDK clients (and the hand-made ObservabilityAdmin client's building blocks) are bundled into its asset by esbuild at build time: its
 // sources may import devDependencies (the package itself never loads them at run time).
 project.eslint?.addOverride({
-  files: ['src/orchestrator/**/*.ts'],
+  files: ['src/orchestrator/**/*.ts', 'src/telemetry-evaluation/observability-admin.ts', 'src/telemetry-evaluation/telemetry-evaluation-requests.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 

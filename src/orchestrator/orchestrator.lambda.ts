@@ -14,6 +14,9 @@ import { CloudFormationRequest, isCloudFormationRequest } from './request';
 import { handleRequest } from './requests';
 import { Runtime } from './runtime';
 import { runStep, StepInput } from './steps';
+import { TELEMETRY_EVALUATION_RESOURCE_TYPE } from '../telemetry-evaluation/contract';
+import { ObservabilityAdminClient } from '../telemetry-evaluation/observability-admin';
+import { handleTelemetryEvaluationRequest } from '../telemetry-evaluation/telemetry-evaluation-requests';
 
 /** Test-only: scales the function's own waits so that tests of the bundle run in seconds. Unset when deployed. */
 const timeScale = Number(process.env.ORCHESTRATOR_TIME_SCALE ?? '1') || 1;
@@ -39,10 +42,14 @@ const runtime: Runtime = {
   timeScale,
   putResponse,
 };
+/** Hand-made (see observability-admin.ts): the SDK client is not on this project's registry. */
+const observabilityAdmin = new ObservabilityAdminClient();
 
 export async function handler(event: CloudFormationRequest | StepInput): Promise<unknown> {
   if (isCloudFormationRequest(event)) {
     console.log(JSON.stringify({ ...event, ResponseURL: '(redacted)' }));
+    // The one routing decision: every other custom resource of the stack is an import.
+    if (event.ResourceType === TELEMETRY_EVALUATION_RESOURCE_TYPE) return handleTelemetryEvaluationRequest({ ...runtime, observabilityAdmin }, event);
     return handleRequest(runtime, event);
   }
   console.log(JSON.stringify(event));

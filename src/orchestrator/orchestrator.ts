@@ -14,6 +14,7 @@ import { OrchestratorFunction } from './orchestrator-function';
 import { ImportHandlerOptions } from './orchestrator-options';
 import { KeyPermissions, keyStatement } from '../event-data-store-import/import-source';
 import { acknowledgeRule, acknowledgeWildcards, WildcardJustification } from '../shared/compliance';
+import { TelemetryEvaluationScope } from '../telemetry-evaluation/contract';
 
 const ORCHESTRATOR_ID = 'cdk-eventdatastore-import.Orchestrator';
 
@@ -84,6 +85,21 @@ const VPC_ACCESS: WildcardJustification = {
   reason: 'Lambda\'s network interfaces in the VPC (the actions of AWSLambdaVPCAccessExecutionRole): ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets accept only *, and the interfaces do not exist before Lambda creates them.',
 };
 
+const TELEMETRY_EVALUATION_ACTIONS: WildcardJustification = {
+  actions: ['observabilityadmin:GetTelemetryEvaluationStatus', 'observabilityadmin:StartTelemetryEvaluation',
+    'observabilityadmin:GetTelemetryEvaluationStatusForOrganization', 'observabilityadmin:StartTelemetryEvaluationForOrganization'],
+  resource: '\\*',
+  reason: 'observabilityadmin:GetTelemetryEvaluationStatus, StartTelemetryEvaluation and their ForOrganization variants have no resource type in IAM: * is the only resource they accept.',
+};
+/** The services whose service-linked roles StartTelemetryEvaluation creates. */
+const TELEMETRY_SERVICE_NAMES = ['observabilityadmin.amazonaws.com', 'telemetry-enablement.observabilityadmin.amazonaws.com'];
+const TELEMETRY_SERVICE_LINKED_ROLES: WildcardJustification = {
+  actions: ['iam:CreateServiceLinkedRole'],
+  resource: 'arn:.*:iam::.*:role/aws-service-role/(telemetry-enablement\\.)?observabilityadmin\\.amazonaws\\.com/\\*',
+  reason: 'StartTelemetryEvaluation creates the service-linked roles of CloudWatch telemetry config, whose names AWS chooses: the wildcard covers only the '
+    + 'roles under the two service paths, and the condition iam:AWSServiceName names the same two services.',
+};
+
 /**
  * One per stack, however many imports: the ledger (owner records), the orchestrator state machine,
  * the one deploy-time function that is both the custom resources' ServiceToken and the state
@@ -122,6 +138,8 @@ export class Orchestrator extends Construct {
   private readonly orchestrationPolicy: iam.ManagedPolicy;
   private readonly importRoles = new Map<string, ImportRole>();
   private readonly granted = new Set<string>();
+  /** Created on the first telemetry evaluation only: stacks without one keep their template. */
+  private telemetryEvaluationPolicy?: iam.ManagedPolicy;
   private readonly options: ResolvedOptions;
   private readonly createdBy: string;
 
@@ -296,6 +314,41 @@ export class Orchestrator extends Construct {
       service: 'logs', region, account, resource: 'log-group', resourceName: `*aws/cloudtrail/${eventDataStoreId}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     this.addOnce(`destroy:${eventDataStoreArn}`, new iam.PolicyStatement({ actions: DELETE_LOG_GROUP.actions, resources: [logGroup, `${logGroup}:*`] }));
+  }
+
+  /**
+   * What the function needs to see telemetry evaluation RUNNING for the scope, starting it when it
+   * is not: read and start (no resource type in IAM: `*`), and create the service-linked roles that
+   * Start creates, for those two services only. In a managed policy of its own, made on first use.
+   * @returns the policy, for the custom resource to depend on (aws-cdk issue 9840)
+   */
+  public allowTelemetryEvaluation(scope: TelemetryEvaluationScope): IDependable {
+    if (!this.telemetryEvaluationPolicy) {
+      this.telemetryEvaluationPolicy = new iam.ManagedPolicy(this, 'TelemetryEvaluationPolicy', {
+        description: 'cdk-eventdatastore-import: see CloudWatch telemetry evaluation running, and start it',
+        roles: [this.handlerRole],
+      });
+      const stack = Stack.of(this);
+      this.telemetryEvaluationPolicy.addStatements(new iam.PolicyStatement({
+        sid: 'CreateTelemetryServiceLinkedRoles',
+        actions: TELEMETRY_SERVICE_LINKED_ROLES.actions,
+        resources: TELEMETRY_SERVICE_NAMES.map((service) =>
+          stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `aws-service-role/${service}/*` })),
+        conditions: { StringEquals: { 'iam:AWSServiceName': TELEMETRY_SERVICE_NAMES } },
+      }));
+      acknowledgeWildcards(this.telemetryEvaluationPolicy.node.defaultChild as iam.CfnManagedPolicy,
+        [TELEMETRY_EVALUATION_ACTIONS, TELEMETRY_SERVICE_LINKED_ROLES]);
+    }
+    if (!this.granted.has(`telemetry:${scope}`)) {
+      this.granted.add(`telemetry:${scope}`);
+      const suffix = scope === 'ORGANIZATION' ? 'ForOrganization' : '';
+      this.telemetryEvaluationPolicy.addStatements(new iam.PolicyStatement({
+        sid: `TelemetryEvaluation${suffix || 'Account'}`,
+        actions: [`observabilityadmin:GetTelemetryEvaluationStatus${suffix}`, `observabilityadmin:StartTelemetryEvaluation${suffix}`],
+        resources: ['*'],
+      }));
+    }
+    return this.telemetryEvaluationPolicy;
   }
 
   /** The function tells the import's topic when the import ends. */

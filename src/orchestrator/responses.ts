@@ -6,7 +6,7 @@ import { destinationLogGroupName, eventDataStoreIdOf, ImportAttributes } from '.
 import { Runtime } from './runtime';
 import { Ledger } from '../ledger/ledger';
 import { OwnerRecord, PendingResponse } from '../ledger/record';
-import { withRetries } from '../shared/aws-errors';
+import { RetryClock, withRetries } from '../shared/aws-errors';
 
 /** CloudFormation shows at most this much of a reason; keep the end, which says what to do. */
 const MAX_REASON = 3_500;
@@ -19,7 +19,10 @@ export interface Answer {
   readonly data?: ImportAttributes;
 }
 
-export async function answer(rt: Runtime, request: Omit<PendingResponse, 'deadline'>, reply: Answer): Promise<void> {
+/** What answering needs of the runtime: a clock for the retries and the PUT (any custom resource's handler has them). */
+export type AnswerRuntime = RetryClock & Pick<Runtime, 'putResponse'>;
+
+export async function answer(rt: AnswerRuntime, request: Omit<PendingResponse, 'deadline'>, reply: Answer): Promise<void> {
   let reason = reply.reason && reply.reason.length > MAX_REASON ? `${reply.reason.slice(0, MAX_REASON)}...` : reply.reason;
   const render = () => JSON.stringify({
     Status: reply.status,

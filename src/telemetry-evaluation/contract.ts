@@ -1,0 +1,26 @@
+/**
+ * What the TelemetryEvaluation construct and its request handler agree on: the custom resource's
+ * type, its one property and its physical IDs. No imports: both sides load it.
+ */
+
+/** Where telemetry evaluation runs: this account, or the whole organization (management or delegated administrator account). */
+export type TelemetryEvaluationScope = 'ACCOUNT' | 'ORGANIZATION';
+
+export const TELEMETRY_EVALUATION_SCOPES: readonly TelemetryEvaluationScope[] = ['ACCOUNT', 'ORGANIZATION'];
+
+/** The custom resource type the orchestrator function routes to telemetry-evaluation-requests.ts. */
+export const TELEMETRY_EVALUATION_RESOURCE_TYPE = 'Custom::TelemetryEvaluation';
+
+/** The custom resource's properties, as CloudFormation sends them. */
+export interface TelemetryEvaluationProperties {
+  readonly Scope?: string;
+}
+
+/** One physical ID per scope: a change of scope is a replacement, whose Delete of the old one does nothing. */
+export function physicalIdOf(scope: TelemetryEvaluationScope): string {
+  return `telemetry-evaluation-${scope.toLowerCase()}`;
+}
+
+export function isTelemetryEvaluationScope(value: unknown): value is TelemetryEvaluationScope {
+  return typeof value === 'string' && (TELEMETRY_EVALUATION_SCOPES as readonly string[]).includes(value);
+}

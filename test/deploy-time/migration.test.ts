@@ -29,9 +29,19 @@ function created() {
   return s.world.logs.createdImports();
 }
 
-/** Ongoing events keep arriving (one per 50 ms, timestamped `lagMs` before their delivery) until stopped. */
-function deliverContinuously(group: string, lagMs = 0): () => void {
-  const timer = setInterval(() => s.world.logs.addLogEvents(group, [{ timestamp: Date.now() - lagMs }]), 50);
+/**
+ * When the rule's first ongoing event happened, for a test: 40 minutes ago. The orchestrator's
+ * waits are compressed but event times are not, so a cutover of "now" would put the window's end in
+ * the future, which CreateImportTask (the stand-in) refuses; deployed, the orchestrator waits for it.
+ */
+function ruleStarted(): number {
+  return Date.now() - 40 * 60_000;
+}
+
+/** The rule delivers: its first event (see `ruleStarted`), then one every 50 ms, until stopped. */
+function deliverContinuously(group: string): () => void {
+  s.world.logs.addLogEvents(group, [{ timestamp: ruleStarted() }]);
+  const timer = setInterval(() => s.world.logs.addLogEvents(group, [{ timestamp: Date.now() }]), 50);
   return () => clearInterval(timer);
 }
 
@@ -45,7 +55,7 @@ describe('the cutover', () => {
     expect((await record()).state).toBe('SCHEDULED');
     expect((await record()).cutover?.cutoverTime).toBeUndefined();
 
-    const firstOngoing = Date.now();
+    const firstOngoing = ruleStarted();
     s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: firstOngoing + 1_000 }, { timestamp: firstOngoing }]);
     await until(() => created().length === 1, 30_000);
     await s.world.idle(30_000);
@@ -62,12 +72,12 @@ describe('the cutover', () => {
   test('management and data events: the cutover waits for both log groups and is the later first event', async () => {
     s = await startMigrationScenario({ 'store-1': WITH_DATA }, {}, { logs: { autoAdvance: 1 } });
     await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
-    const management = Date.now();
+    const management = ruleStarted();
     s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: management }]);
     await sleep(800);
     expect(created()).toEqual([]);
     expect((await record()).cutover?.firstEvents).toEqual({ [MANAGEMENT_EVENTS]: management });
-    const data = Date.now();
+    const data = ruleStarted() + 5 * 60_000;
     s.world.logs.addLogEvents(DATA_EVENTS, [{ timestamp: data }]);
     await until(() => created().length === 1, 30_000);
     expect(created()[0].importFilter).toEqual({ endEventTime: data + OVERLAP_MS });
@@ -84,7 +94,7 @@ describe('the cutover', () => {
     s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, {}, { logs: { autoAdvance: 1, filterOrder } });
     await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
     // The rule starts delivering at ruleStart: events from then on arrive, out of order, timestamped per the alternative.
-    const ruleStart = Date.now();
+    const ruleStart = ruleStarted() - deliveryDelayMs;
     const eventTimes = [ruleStart + 3_000, ruleStart + 1_000, ruleStart, ruleStart + 2_000];
     s.world.logs.addLogEvents(MANAGEMENT_EVENTS, eventTimes.map((t) => ({ timestamp: t + deliveryDelayMs })));
     await until(() => created().length === 1, 30_000);
@@ -99,10 +109,10 @@ describe('the cutover', () => {
     await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
     await sleep(500);
     expect(created()).toEqual([]);
-    const now = Date.now();
-    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: now }]);
+    const first = ruleStarted();
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: first }]);
     await until(() => created().length === 1, 30_000);
-    expect(created()[0].importFilter?.endEventTime).toBe(now + OVERLAP_MS);
+    expect(created()[0].importFilter?.endEventTime).toBe(first + OVERLAP_MS);
   });
 
   test('no ongoing event within the cutover timeout: the import fails, nothing is imported, and the message says what to check', async () => {
@@ -119,7 +129,7 @@ describe('the cutover', () => {
     s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, {}, { logs: { autoAdvance: 1 } });
     await seq.redeliveredCreate(s.world.driver, s.ids['store-1'], s.props('store-1'), 'concurrently');
     await sleep(300);
-    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() }]);
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: ruleStarted() }]);
     await until(() => created().length === 1, 30_000);
     await s.world.idle(30_000);
     expect(created()).toHaveLength(1);
@@ -131,7 +141,7 @@ describe('the cutover', () => {
     s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, { waitForCompletion: true }, { logs: { autoAdvance: 1 } });
     const run = seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
     await sleep(200);
-    const cutover = Date.now();
+    const cutover = ruleStarted();
     s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: cutover }]);
     const { first } = await run;
     expect(first.status).toBe('SUCCESS');
@@ -179,7 +189,7 @@ describe('the stop of Lake ingestion', () => {
   test('ongoing events stopped arriving: the stop waits for them, then stops', async () => {
     s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, STOP, { logs: { autoAdvance: 1 } });
     await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
-    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() }]);
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: ruleStarted() }]);
     await until(async () => (await record()).ingestionStop?.dueAt !== undefined, 60_000);
     // The parallel run (3.6 s here) ends with no event in the last "hour" (3.6 s): nothing is stopped.
     await until(async () => Date.now() > (await record()).ingestionStop!.dueAt! + 5_000, 60_000);
@@ -241,7 +251,7 @@ describe('the stop of Lake ingestion', () => {
   test('RemovalPolicy.DESTROY of a migration whose import runs: cancelled, and the stop with it', async () => {
     s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, { ...STOP, removalPolicy: RemovalPolicy.DESTROY }, { logs: { autoAdvance: 0 } });
     await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
-    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() }]);
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: ruleStarted() }]);
     await until(() => created().length === 1, 30_000);
     await seq.deleteStack(s.world.driver);
     await s.world.idle(30_000);

@@ -10,10 +10,10 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ts from 'typescript';
 import * as library from '../src';
-import { INVESTIGATION_QUERIES } from '../src/migration/investigation-queries';
 import { synthesize } from './compliance/configurations';
 import { nag } from './compliance/nag';
 import { warnings } from './event-data-store-import/fixtures';
+import { INVESTIGATION_QUERIES } from '../src/migration/investigation-queries';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 

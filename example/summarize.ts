@@ -1,11 +1,13 @@
 /**
- * Prints what the synthesized example declares: each import, the roles and what they may do.
+ * Prints what the synthesized example declares: the telemetry rules, each import and its cutover,
+ * the saved queries, the roles and what they may do.
  * Usage: ts-node example/summarize.ts <cdk.out directory>
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
 const outdir = process.argv[2] ?? 'cdk.out';
+const RULE_TYPES = ['AWS::ObservabilityAdmin::TelemetryRule', 'AWS::ObservabilityAdmin::OrganizationTelemetryRule'];
 
 /** A CloudFormation value as a person reads it: `arn:${AWS::Partition}:...`, `${Store.EventDataStoreArn}`. */
 function show(value: any): string {
@@ -32,17 +34,44 @@ for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
   console.log(`\nStack ${name} (${artifact.environment}): ${Object.keys(resources).length} resources, ${fs.statSync(templatePath).size} bytes`);
   for (const [type, count] of [...byType].sort()) console.log(`  ${String(count).padStart(3)} x ${type}`);
 
+  const rules = Object.entries(resources).filter(([, r]) => RULE_TYPES.includes(r.Type));
+  if (rules.length > 0) console.log('\nTelemetry rules (ongoing events):');
+  for (const [id, r] of rules) {
+    const rule = r.Properties.Rule;
+    const destination = rule.DestinationConfiguration ?? {};
+    const selectors = destination.CloudtrailParameters?.AdvancedEventSelectors ?? [];
+    console.log(`  ${r.Type === 'AWS::ObservabilityAdmin::OrganizationTelemetryRule' ? 'organisation rule' : 'rule'} ${id}: ${rule.ResourceType} ${rule.TelemetryType}` +
+      ` to ${destination.DestinationType}${rule.AllRegions ? ', all regions' : ''}${rule.Scope ? `, scope ${rule.Scope}` : ''}`);
+    console.log(`    selectors:     ${selectors.length} advanced event selector${selectors.length === 1 ? '' : 's'} (${selectors.map((x: any) => x.Name).join('; ')})`);
+    console.log(`    retention:     ${destination.RetentionInDays} days`);
+  }
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::ObservabilityAdmin::OrganizationCentralizationRule') continue;
+    const { Source: source, Destination: destination } = r.Properties.Rule;
+    console.log(`  centralization rule ${id}: ${source.Regions.join(', ')} (${source.Scope}) to account ${destination.Account} in ${destination.Region}`);
+  }
+
   console.log('\nImports:');
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type !== 'Custom::EventDataStoreImport') continue;
     const p = r.Properties;
-    const window = p.LookbackMillis ? `last ${Number(p.LookbackMillis) / 86_400_000} days at deploy time`
-      : p.StartEventTime ? `${new Date(Number(p.StartEventTime)).toISOString()} .. ${new Date(Number(p.EndEventTime)).toISOString()}`
-        : 'everything in the retention period';
+    const window = p.CutoverLogGroupNames
+      ? `${p.StartEventTime ? new Date(Number(p.StartEventTime)).toISOString() : 'everything the store keeps'} .. the cutover, measured at deploy time`
+      : p.LookbackMillis ? `last ${Number(p.LookbackMillis) / 86_400_000} days at deploy time`
+        : p.StartEventTime ? `${new Date(Number(p.StartEventTime)).toISOString()} .. ${new Date(Number(p.EndEventTime)).toISOString()}`
+          : 'everything in the retention period';
     console.log(`  ${id}`);
     console.log(`    source:        ${show(p.ImportSourceArn)}`);
     console.log(`    role:          ${show(p.ImportRoleArn)}`);
     console.log(`    window:        ${window}`);
+    if (p.CutoverLogGroupNames) {
+      // The cutover: the latest first ongoing event of these log groups, plus the overlap.
+      console.log(`    cutover:       first ongoing event in ${p.CutoverLogGroupNames.split(',').join(' and ')}, plus an overlap of ${Number(p.CutoverOverlapSeconds) / 60} min` +
+        ` (waits for it at most ${Number(p.CutoverTimeoutSeconds) / 3600} h)`);
+      console.log(`    ingestion:     ${p.StopIngestionAfterSeconds
+        ? `Lake ingestion stopped ${Number(p.StopIngestionAfterSeconds) / 3600} h after the cutover, once the import COMPLETED and ongoing events arrive`
+        : 'Lake ingestion left on'}`);
+    }
     // Without waiting, the resource completes once its owner record and execution exist; the import
     // queues for a slot and runs after the deployment.
     const wait = p.WaitForCompletion === 'true'
@@ -50,6 +79,12 @@ for (const [name, artifact] of Object.entries<any>(manifest.artifacts)) {
       : 'no: done once the import is durably scheduled; it queues and runs after the deployment';
     console.log(`    wait:          ${wait}`);
     console.log(`    removal:       ${p.RemovalPolicy}`);
+  }
+
+  const queries = Object.values(resources).filter((r) => r.Type === 'AWS::Logs::QueryDefinition');
+  if (queries.length > 0) {
+    const folders = [...new Set(queries.map((q) => String(q.Properties.Name).split('/')[0]))];
+    console.log(`\nSaved queries: ${queries.length} Logs Insights queries in ${folders.map((f) => `'${f}'`).join(', ')}, over ${queries[0].Properties.LogGroupNames.length} log groups each`);
   }
 
   console.log('\nOrchestrator (one per stack):');

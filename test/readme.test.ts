@@ -1,5 +1,5 @@
 /**
- * The README's full example, as a user copies it: its code block is compiled and run as the body of
+ * The README's full example and its migration example, as a user copies them: its code block is compiled and run as the body of
  * a stack (as jsii-rosetta's fixture does), with `cdk-eventdatastore-import` being this library.
  * The app synthesizes, gives no warning, and cdk-nag finds nothing: the library's findings are
  * acknowledged by the library, and the user's own (grantRead's `:*`) by the example itself.
@@ -13,6 +13,7 @@ import * as library from '../src';
 import { synthesize } from './compliance/configurations';
 import { nag } from './compliance/nag';
 import { warnings } from './event-data-store-import/fixtures';
+import { INVESTIGATION_QUERIES } from '../src/migration/investigation-queries';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -24,8 +25,11 @@ function example(heading: string): string {
   return match[1];
 }
 
-/** Runs an example as the body of the stack's constructor: `this` is the stack. */
-function runAsStackBody(code: string, stack: Stack): void {
+/**
+ * Runs an example as the body of the stack's constructor: `this` is the stack. `declared` gives the
+ * values of the example's `declare const`s (which compile to nothing).
+ */
+function runAsStackBody(code: string, stack: Stack, declared: Record<string, unknown> = {}): void {
   const lines = code.split('\n');
   const imports = lines.filter((l) => l.startsWith('import '));
   const body = lines.filter((l) => !l.startsWith('import '));
@@ -34,7 +38,7 @@ function runAsStackBody(code: string, stack: Stack): void {
   const exports: { build?: (this: Stack) => void } = {};
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const requireForExample = (id: string) => (id === 'cdk-eventdatastore-import' ? library : require(id));
-  new Function('require', 'exports', js)(requireForExample, exports);
+  new Function('require', 'exports', ...Object.keys(declared), js)(requireForExample, exports, ...Object.values(declared));
   exports.build!.call(stack);
 }
 
@@ -57,5 +61,30 @@ describe('the README\'s full example', () => {
     const raw = nag(app, { ignoreAcknowledgements: true });
     const users = raw.filter((f) => f.path.startsWith('ImportStack/Auditors/')).map((f) => f.rule).sort();
     expect(users).toEqual(['AwsSolutions-IAM5[Resource::arn:aws:logs:us-east-1:111111111111:log-group:aws/cloudtrail/0b4f7f2a-7a4d-4d4e-9c1e-5c3b2f6d8e90:*]', 'NIST.800.53.R5-IAMNoInlinePolicy']);
+  });
+});
+
+describe('the README\'s migration example', () => {
+  const historyStart = new Date('2024-01-01T00:00:00Z');
+  const { stack } = synthesize((s) => runAsStackBody(example('## Migrating from CloudTrail Lake'), s, { historyStart }));
+  const t = Template.fromStack(stack);
+
+  test('synthesizes: a telemetry rule, an import per store ending at the cutover, Lake ingestion stopped after 24 hours, the saved queries', () => {
+    t.resourceCountIs('AWS::ObservabilityAdmin::TelemetryRule', 1);
+    t.resourceCountIs('Custom::TelemetryEvaluation', 1);
+    const imports = Object.values(t.findResources('Custom::EventDataStoreImport')) as any[];
+    expect(imports.map((i) => i.Properties)).toEqual([
+      expect.objectContaining({ StartEventTime: String(historyStart.getTime()), CutoverLogGroupNames: 'aws/cloudtrail/managementevents,aws/cloudtrail/dataevents', CutoverOverlapSeconds: '900', StopIngestionAfterSeconds: '86400' }),
+      expect.objectContaining({ StartEventTime: String(historyStart.getTime()), CutoverLogGroupNames: 'aws/cloudtrail/managementevents', CutoverOverlapSeconds: '900', StopIngestionAfterSeconds: '86400' }),
+    ]);
+    t.resourceCountIs('AWS::Logs::QueryDefinition', INVESTIGATION_QUERIES.length);
+  });
+
+  test('gives no warning', () => {
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('the README says how many queries it saves', () => {
+    expect(README).toContain(`| ${INVESTIGATION_QUERIES.length} saved Logs Insights queries (folder \`CloudTrail Lake migration\`)`);
   });
 });

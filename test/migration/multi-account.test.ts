@@ -1,0 +1,79 @@
+/**
+ * example/multi-account.ts: one Stage per account and region, as a CDK Pipelines wave deploys them.
+ * Each synthesizes on its own, in its own environment, and refers to no other.
+ */
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { HOME_REGION, LOG_ARCHIVE_ACCOUNT, MANAGEMENT_ACCOUNT, migrationStages, ORGANIZATION_ID } from '../../example/multi-account';
+
+const app = new App();
+const stages = migrationStages(app);
+const assembly = app.synth();
+const templates = new Map(stages.map((s) => [s.stageName, Template.fromStack(s.stack)]));
+
+describe('the multi-account example', () => {
+  test('one stage per account and region, each with one stack in its own environment', () => {
+    expect(stages.map((s) => `${s.stageName} ${s.account}/${s.region}`)).toEqual([
+      `Management-us-east-1 ${MANAGEMENT_ACCOUNT}/${HOME_REGION}`,
+      'Workloads-us-east-1 333333333333/us-east-1',
+      'Analytics-eu-west-1 444444444444/eu-west-1',
+    ]);
+    for (const stage of stages) {
+      expect(stage.stack.account).toBe(stage.account);
+      expect(stage.stack.region).toBe(stage.region);
+      const nested = assembly.getNestedAssembly(stage.artifactId);
+      const stacks = nested.stacks;
+      expect(stacks.map((s) => s.environment.name)).toEqual([`aws://${stage.account}/${stage.region}`]);
+    }
+  });
+
+  test('each stage migrates its store: one import, ending at the cutover, and Lake ingestion stopped after the parallel run', () => {
+    const runs: Record<string, string> = {};
+    for (const [name, t] of templates) {
+      const imports = Object.values(t.findResources('Custom::EventDataStoreImport')) as any[];
+      expect(imports).toHaveLength(1);
+      expect(imports[0].Properties).toMatchObject({ StartEventTime: String(Date.parse('2024-01-01T00:00:00Z')), CutoverOverlapSeconds: '900' });
+      runs[name] = imports[0].Properties.StopIngestionAfterSeconds;
+    }
+    expect(runs).toEqual({ 'Management-us-east-1': '86400', 'Workloads-us-east-1': '86400', 'Analytics-eu-west-1': String(3 * 86400) });
+    expect(Object.values(templates.get('Analytics-eu-west-1')!.findResources('Custom::EventDataStoreImport'))[0].Properties.CutoverLogGroupNames)
+      .toBe('aws/cloudtrail/managementevents,aws/cloudtrail/dataevents');
+  });
+
+  test('the organisation telemetry rule only in the management stage; account rules only in the members', () => {
+    for (const [name, t] of templates) {
+      const management = name === 'Management-us-east-1';
+      t.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', management ? 1 : 0);
+      t.resourceCountIs('AWS::ObservabilityAdmin::TelemetryRule', management ? 0 : 1);
+      t.resourceCountIs('AWS::ObservabilityAdmin::OrganizationCentralizationRule', management ? 1 : 0);
+    }
+    templates.get('Analytics-eu-west-1')!.hasResourceProperties('AWS::ObservabilityAdmin::TelemetryRule', {
+      Rule: { AllRegions: Match.absent(), DestinationConfiguration: { CloudtrailParameters: { AdvancedEventSelectors: [{ Name: 'Management events' }, { Name: 'S3 object writes' }] } } },
+    });
+  });
+
+  test('the centralization rule copies us-east-1 and eu-west-1 of the organisation into the log-archive account', () => {
+    templates.get('Management-us-east-1')!.hasResourceProperties('AWS::ObservabilityAdmin::OrganizationCentralizationRule', {
+      Rule: {
+        Source: { Regions: [HOME_REGION, 'eu-west-1'], Scope: `OrganizationId = '${ORGANIZATION_ID}'` },
+        Destination: { Account: LOG_ARCHIVE_ACCOUNT, Region: HOME_REGION },
+      },
+    });
+  });
+
+  test('no cross-stage references: no exports, no imports, no parameters of another stack', () => {
+    for (const stage of stages) {
+      const nested = assembly.getNestedAssembly(stage.artifactId);
+      expect(nested.stacks).toHaveLength(1);
+      const json = JSON.stringify(nested.stacks[0].template);
+      expect(json).not.toContain('Fn::ImportValue');
+      const outputs = Object.values(nested.stacks[0].template.Outputs ?? {}) as any[];
+      expect(outputs.filter((o) => o.Export)).toEqual([]);
+      for (const other of stages.filter((s) => s !== stage)) expect(json).not.toContain(other.account!);
+    }
+  });
+
+  test('no stage warns', () => {
+    for (const stage of stages) expect(Annotations.fromStack(stage.stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+});

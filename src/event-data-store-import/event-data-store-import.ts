@@ -252,7 +252,9 @@ export class EventDataStoreImport extends Construct {
    * first event of the log groups, plus the overlap. Used by CloudTrailLakeMigration.
    * @internal
    */
-  public _endAtCutover(cutover: { readonly startEventTime?: number; readonly logGroupNames: string[]; readonly overlap: Duration; readonly timeout: Duration }): void {
+  public _endAtCutover(cutover: {
+    readonly startEventTime?: number; readonly logGroupNames: string[]; readonly overlap: Duration; readonly timeout: Duration;
+  }): void {
     const resource = this.resource.node.defaultChild as CfnResource;
     if (cutover.startEventTime !== undefined) resource.addPropertyOverride('StartEventTime', renderNumber(cutover.startEventTime));
     resource.addPropertyOverride('CutoverLogGroupNames', cutover.logGroupNames.join(','));

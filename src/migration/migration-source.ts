@@ -125,7 +125,10 @@ class ArnStore extends MigrationSource {
 
   public _bind(_scope: Construct, index: number): BoundMigrationSource {
     return {
-      importSource: ImportSource.fromEventDataStoreArn(this.arn, { encryptionKey: this.options.encryptionKey, retentionPeriod: this.options.retentionPeriod }),
+      importSource: ImportSource.fromEventDataStoreArn(this.arn, {
+        encryptionKey: this.options.encryptionKey,
+        retentionPeriod: this.options.retentionPeriod,
+      }),
       eventDataStoreArn: this.arn,
       selectors: this.options.advancedEventSelectors,
       organizationEnabled: this.options.organizationEnabled ?? false,

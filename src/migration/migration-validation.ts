@@ -45,7 +45,8 @@ export function checkMigrationProps(props: CloudTrailLakeMigrationProps): void {
     if (props.centralization.sourceRegions?.length === 0) throw new Error('centralization.sourceRegions must not be empty; leave it out for the stack\'s region');
     if (props.centralization.backupRegion !== undefined) checkRegion('centralization.backupRegion', props.centralization.backupRegion);
   }
-  if (props.queryFolder !== undefined && !Token.isUnresolved(props.queryFolder) && (props.queryFolder.length === 0 || props.queryFolder.length > 100)) {
+  const folder = props.queryFolder;
+  if (folder !== undefined && !Token.isUnresolved(folder) && (folder.length === 0 || folder.length > 100)) {
     throw new Error(`queryFolder must be 1 to 100 characters, got ${JSON.stringify(props.queryFolder)}`);
   }
 }

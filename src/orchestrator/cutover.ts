@@ -11,7 +11,7 @@ import { subjectOf } from './imports';
 import { Runtime } from './runtime';
 import { Ledger } from '../ledger/ledger';
 import { CutoverPlan, IngestionStopPlan, OwnerRecord } from '../ledger/record';
-import { classifyError, describeFailure, errorMessage, errorName, withRetries } from '../shared/aws-errors';
+import { classifyError, errorMessage, errorName, withRetries } from '../shared/aws-errors';
 
 /** Up to this many events are read to find a group's earliest (more only narrows the overlap). */
 const FIRST_EVENTS_PAGE = 100;
@@ -146,16 +146,29 @@ async function groupsWithoutRecentEvents(rt: Runtime, record: OwnerRecord): Prom
 }
 
 async function stopIngestion(rt: Runtime, ledger: Ledger, record: OwnerRecord, plan: IngestionStopPlan): Promise<StopResult> {
+  let refused: unknown;
   try {
-    await withRetries(rt, { subject: subjectOf(record), call: 'StopEventDataStoreIngestion', sourceArn: record.sourceArn }, () =>
-      rt.cloudtrail.send(new StopEventDataStoreIngestionCommand({ EventDataStore: record.sourceArn })));
+    // Throttling and IAM propagation are retried; any other answer is the service's word on this store.
+    refused = await withRetries(rt, { subject: subjectOf(record), call: 'StopEventDataStoreIngestion', sourceArn: record.sourceArn }, async () => {
+      try {
+        await rt.cloudtrail.send(new StopEventDataStoreIngestionCommand({ EventDataStore: record.sourceArn }));
+        return undefined;
+      } catch (error) {
+        if (['transient', 'permissions'].includes(classifyError(error))) throw error;
+        return error;
+      }
+    });
   } catch (error) {
-    // Stopped already (by hand, or a second migration of the store): what was asked for holds.
-    if (/InvalidEventDataStoreStatus/.test(errorName(error))) {
-      return settleStop(ledger, record, plan, 'STOPPED', `Lake ingestion was not running any more (${errorMessage(error)}); the store and its events stay`);
+    return settleStop(ledger, record, plan, 'FAILED', `Lake ingestion keeps running: ${errorMessage(error)}`);
+  }
+  if (refused !== undefined) {
+    // Stopped already (by hand, or by a second migration of the store): what was asked for holds.
+    if (/InvalidEventDataStoreStatus/.test(errorName(refused))) {
+      return settleStop(ledger, record, plan, 'STOPPED', `Lake ingestion was not running any more (${errorMessage(refused)}); the store and its events stay`);
     }
-    const failure = describeFailure(error, { subject: subjectOf(record), call: 'StopEventDataStoreIngestion', sourceArn: record.sourceArn });
-    return settleStop(ledger, record, plan, 'FAILED', `Lake ingestion keeps running: ${failure.message}`);
+    return settleStop(ledger, record, plan, 'FAILED', `Lake ingestion keeps running: StopEventDataStoreIngestion answered ${errorName(refused)} ` +
+      `(${errorMessage(refused)}). Check the store (\`aws cloudtrail get-event-data-store --event-data-store ${record.sourceArn}\`), then stop it by hand ` +
+      `(\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${record.sourceArn}\`).`);
   }
   rt.log(`${subjectOf(record)}: Lake ingestion stopped after the parallel run; the store and its events stay`);
   return settleStop(ledger, record, plan, 'STOPPED', 'Lake ingestion stopped after the parallel run; the event data store and its events stay (it is never deleted)', rt.now());

@@ -66,7 +66,7 @@ describe('the cutover', () => {
     expect(r.state).toBe('COMPLETED');
     expect(created()).toHaveLength(1);
     const [event] = s.world.integrations.events;
-    expect(JSON.parse(event.Detail)).toMatchObject({ cutoverTime: new Date(firstOngoing).toISOString(), status: 'COMPLETED' });
+    expect(typeof event.Detail === 'string' ? JSON.parse(event.Detail) : event.Detail).toMatchObject({ cutoverTime: new Date(firstOngoing).toISOString(), status: 'COMPLETED' });
   });
 
   test('management and data events: the cutover waits for both log groups and is the later first event', async () => {
@@ -145,7 +145,10 @@ describe('the cutover', () => {
     s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: cutover }]);
     const { first } = await run;
     expect(first.status).toBe('SUCCESS');
-    expect(first.response?.Data).toMatchObject({ CutoverTime: new Date(cutover).toISOString(), ImportEndTime: new Date(cutover + OVERLAP_MS).toISOString() });
+    expect(first.response?.Data).toMatchObject({
+      CutoverTime: new Date(cutover).toISOString(),
+      ImportEndTime: new Date(cutover + OVERLAP_MS).toISOString(),
+    });
   });
 });
 

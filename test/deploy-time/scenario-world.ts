@@ -81,7 +81,8 @@ export async function startMigrationScenario(
 ): Promise<ScenarioWorld> {
   const stack = new Stack(new App(), 'MigrationStack', { env: { account: ACCOUNT, region: REGION } });
   const migration = new CloudTrailLakeMigration(stack, 'Migration', {
-    stores: Object.entries(stores).map(([id, advancedEventSelectors]) => MigrationSource.fromEventDataStoreArn(storeArn(id), { advancedEventSelectors })),
+    stores: Object.entries(stores).map(([id, advancedEventSelectors]) =>
+      MigrationSource.fromEventDataStoreArn(storeArn(id), { advancedEventSelectors })),
     ...props,
   });
   const logicalIds = Object.fromEntries(Object.keys(stores).map((id, i) => [id, stack.getLogicalId(migration.imports[i].node.defaultChild as any)]));

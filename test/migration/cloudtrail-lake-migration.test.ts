@@ -2,9 +2,9 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ACCOUNT, allStatements, newStack, REGION, STORE_ARN, STORE_ID, template, warnings } from '../event-data-store-import/fixtures';
 import { CloudTrailLakeMigration, MigrationSource } from '../../src';
 import { INVESTIGATION_QUERIES } from '../../src/migration/investigation-queries';
+import { ACCOUNT, allStatements, newStack, REGION, STORE_ARN, STORE_ID, template, warnings } from '../event-data-store-import/fixtures';
 
 const MANAGEMENT = 'aws/cloudtrail/managementevents';
 const DATA = 'aws/cloudtrail/dataevents';

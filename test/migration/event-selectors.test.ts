@@ -27,7 +27,8 @@ function rendered(selectors: observabilityadmin.CfnTelemetryRule.AdvancedEventSe
     ruleName: 'r',
     rule: { resourceType: 'AWS::CloudTrail', telemetryType: 'Logs', destinationConfiguration: { cloudtrailParameters: { advancedEventSelectors: selectors } } },
   });
-  return stack.resolve((rule as any)._toCloudFormation()).Resources.Rule.Properties.Rule.DestinationConfiguration.CloudtrailParameters.AdvancedEventSelectors;
+  const resolved = stack.resolve((rule as any)._toCloudFormation());
+  return resolved.Resources.Rule.Properties.Rule.DestinationConfiguration.CloudtrailParameters.AdvancedEventSelectors;
 }
 
 function renderedStore(selectors: cloudtrail.CfnEventDataStore.AdvancedEventSelectorProperty[]): unknown {

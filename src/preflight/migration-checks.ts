@@ -37,7 +37,9 @@ export function organizationRuleChecks(ctx: StackContext): CheckResult[] {
 }
 
 /** The checks of a migration's import (one with `CutoverLogGroupNames`); none for a plain import. */
-export async function checkMigrationImport(ctx: StackContext, imp: DeclaredImport, store: StoreFacts, imports: readonly DeclaredImport[]): Promise<CheckResult[]> {
+export async function checkMigrationImport(
+  ctx: StackContext, imp: DeclaredImport, store: StoreFacts, imports: readonly DeclaredImport[],
+): Promise<CheckResult[]> {
   if (!imp.cutoverLogGroupNames) return [];
   const rules = declaredTelemetryRules(ctx.resolver);
   const rule = ruleOfImport(imp, rules);

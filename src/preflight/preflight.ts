@@ -62,7 +62,9 @@ export async function checkStack(stack: StackUnderCheck, clients: PreflightClien
   return { stackName: stack.stackName, account: knownAccount ?? 'unknown', region: options.region, checks, imports: reports };
 }
 
-async function checkImport(ctx: StackContext, imp: DeclaredImport, ownImportIds: ReadonlySet<string>, imports: readonly DeclaredImport[]): Promise<CheckResult[]> {
+async function checkImport(
+  ctx: StackContext, imp: DeclaredImport, ownImportIds: ReadonlySet<string>, imports: readonly DeclaredImport[],
+): Promise<CheckResult[]> {
   const { checks, store } = await checkStore(ctx, imp);
   // Without a usable ARN, or for a store known not to exist, the other checks would only repeat that.
   if (!store || store.missing) return checks;

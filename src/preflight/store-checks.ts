@@ -49,7 +49,10 @@ export async function checkStore(ctx: StackContext, imp: DeclaredImport): Promis
     return { checks: [location, ...plannedStoreChecks(ctx, imp)], store: { arn: imp.sourceArn, id, planned, missing: false, kmsKeyId } };
   }
   const live = await liveStoreChecks(ctx, imp);
-  return { checks: [location, ...live.checks], store: { arn: imp.sourceArn, id, planned, missing: live.missing, kmsKeyId: live.response?.KmsKeyId, live: live.response } };
+  return {
+    checks: [location, ...live.checks],
+    store: { arn: imp.sourceArn, id, planned, missing: live.missing, kmsKeyId: live.response?.KmsKeyId, live: live.response },
+  };
 }
 
 /** Imports are regional: the store must be in the stack's region and account. */

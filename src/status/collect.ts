@@ -355,7 +355,8 @@ export async function checkDelivery(
   try {
     let nextToken: string | undefined;
     for (let page = 0; page < DELIVERY_PAGES; page++) {
-      const response = await logs.send(new FilterLogEventsCommand({ logGroupName, startTime: now - RECENT_DELIVERY_MS, limit: 1, nextToken }), sendOptions);
+      const command = new FilterLogEventsCommand({ logGroupName, startTime: now - RECENT_DELIVERY_MS, limit: 1, nextToken });
+      const response = await logs.send(command, sendOptions);
       if ((response.events ?? []).length > 0) return { logGroupName, state: 'delivering' };
       nextToken = response.nextToken;
       if (!nextToken) break;

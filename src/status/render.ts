@@ -235,7 +235,13 @@ function migrationJson(v: ImportView): MigrationJson | null {
       }
       : null,
     ingestionStop: stop
-      ? { state: stop.state, parallelRunSeconds: Math.round(stop.parallelRunMs / 1000), dueAt: iso(stop.dueAt), stoppedAt: iso(stop.stoppedAt), message: stop.message ?? null }
+      ? {
+        state: stop.state,
+        parallelRunSeconds: Math.round(stop.parallelRunMs / 1000),
+        dueAt: iso(stop.dueAt),
+        stoppedAt: iso(stop.stoppedAt),
+        message: stop.message ?? null,
+      }
       : null,
     delivery: (v.delivery ?? []).map((d) => ({ logGroupName: d.logGroupName, state: d.state, error: d.error ?? null })),
   };

@@ -23,7 +23,8 @@ test('events from startTime to endTime, oldest first, paginated by limit; shapes
   const first = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: T0 + 1, endTime: T0 + 3000, limit: 2 }));
   expect(first.events?.map((e) => e.timestamp)).toEqual([T0 + 1000, T0 + 2000]);
   expect(first.nextToken).toEqual(expect.any(String));
-  const second = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: T0 + 1, endTime: T0 + 3000, limit: 2, nextToken: first.nextToken }));
+  const window = { logGroupName: GROUP, startTime: T0 + 1, endTime: T0 + 3000, limit: 2 };
+  const second = await client.send(new FilterLogEventsCommand({ ...window, nextToken: first.nextToken }));
   expect(second.events?.map((e) => e.timestamp)).toEqual([T0 + 3000]);
   expect(second.nextToken).toBeUndefined();
 

@@ -535,6 +535,8 @@ export class CloudWatchLogsStandIn {
 
   // ---- log events (FilterLogEvents) ----
 
+  // Kept with the methods that use it, so that FilterLogEvents is one block.
+  // eslint-disable-next-line @typescript-eslint/member-ordering
   private readonly logEvents = new Map<string, Array<{ timestamp: number; message?: string; ingestionTime: number; eventId: string }>>();
 
   /** Adds events to a log group (creating the group): what a telemetry rule would deliver. */

@@ -173,7 +173,7 @@ describe('the rule delivers (FilterLogEvents on the stand-in)', () => {
       '    ongoing aws/cloudtrail/dataevents: no event within the last hour',
     ].join('\n'));
     expect(stdout.text).toContain('    ongoing aws/cloudtrail/managementevents: delivering (an event within the last hour)\n');
-    const plainLines = stdout.text.split('\n').filter((l, i, all) => i > 0 && all[i - 1].includes('Plain'));
+    const plainLines = stdout.text.split('\n').filter((_line, i, all) => i > 0 && all[i - 1].includes('Plain'));
     expect(plainLines).toEqual([expect.stringMatching(/^ {4}queued: /)]);
   });
 });

@@ -27,12 +27,12 @@ export function ruleOfImport(imp: DeclaredImport, rules: readonly DeclaredTeleme
   return rules.find((r) => imp.dependsOn.includes(r.logicalId)) ?? (rules.length === 1 ? rules[0] : undefined);
 }
 
-/** The stack's checks of its organisation telemetry rules: which account they are created from (information). */
-export function organizationRuleChecks(ctx: StackContext): CheckResult[] {
+/** The stack's checks of its organisation telemetry rules: which account they are created from (information; the caller's, from GetCallerIdentity). */
+export function organizationRuleChecks(ctx: StackContext, callerAccount: string | undefined): CheckResult[] {
   return declaredTelemetryRules(ctx.resolver).filter((r) => r.organization).map((r) => info(
     `organization-rule:${r.logicalId}`,
     `the organisation telemetry rule ${r.logicalId} is created from the management or delegated administrator account`,
-    `organisation rules are created from the management or delegated administrator account; this is ${ctx.account}`,
+    `organisation rules are created from the management or delegated administrator account; this is ${callerAccount ?? ctx.account}`,
   ));
 }
 

@@ -54,7 +54,11 @@ export async function checkStack(stack: StackUnderCheck, clients: PreflightClien
   const imports = declaredImports(resolver, await importPhysicalIds(ctx));
   const ownImportIds = new Set(imports.map((i) => i.physicalId).filter((id): id is string => id !== undefined));
 
-  const checks = [credentialsCheck(caller, account), await activeImportsCheck(ctx, importsToStart(imports).length), ...organizationRuleChecks(ctx)];
+  const checks = [
+    credentialsCheck(caller, account),
+    await activeImportsCheck(ctx, importsToStart(imports).length),
+    ...organizationRuleChecks(ctx, caller.account),
+  ];
   const reports: ImportReport[] = [];
   for (const imp of imports) {
     reports.push({ logicalId: imp.logicalId, sourceArn: imp.sourceArn, checks: await checkImport(ctx, imp, ownImportIds, imports) });

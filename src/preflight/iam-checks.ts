@@ -19,7 +19,7 @@ import { errorName } from '../shared/aws-errors';
 export const PASSED_TO_SERVICE_VALUES: ReadonlyArray<string | undefined> = ['cloudtrail.amazonaws.com', 'logs.amazonaws.com', undefined];
 
 /** One thing a role must be allowed, and how to say it. */
-interface Need {
+export interface Need {
   readonly label: string;
   readonly request: SimulationRequest;
 }
@@ -57,7 +57,7 @@ export async function checkHandlerRole(ctx: StackContext, imp: DeclaredImport, s
   return checks;
 }
 
-function need(action: string, resource: string, context?: SimulationRequest['context']): Need {
+export function need(action: string, resource: string, context?: SimulationRequest['context']): Need {
   return { label: `${action} on ${resource}`, request: { action, resource, context } };
 }
 
@@ -75,7 +75,7 @@ function importRoleNeeds(ctx: StackContext, store: StoreFacts, keyArn: string | 
 }
 
 /** Simulates the template's policies for a role the deployment creates; the live role otherwise. */
-function simulatorFor(ctx: StackContext, roleArn: string, templateRole: TemplateRole | undefined): PolicySimulator | undefined {
+export function simulatorFor(ctx: StackContext, roleArn: string, templateRole: TemplateRole | undefined): PolicySimulator | undefined {
   if (!ctx.clients) return undefined;
   let simulator = ctx.simulators.get(roleArn);
   if (!simulator) {
@@ -87,7 +87,7 @@ function simulatorFor(ctx: StackContext, roleArn: string, templateRole: Template
   return simulator;
 }
 
-async function permissionCheck(
+export async function permissionCheck(
   ctx: StackContext, simulator: PolicySimulator | undefined, id: string, title: string, needs: Need[], fix: string,
 ): Promise<CheckResult> {
   if (!simulator) return offline(ctx, id, title);

@@ -10,6 +10,7 @@
 export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
+  readonly DependsOn?: string | string[];
 }
 
 /** The parts of a CloudFormation template preflight reads. */

@@ -11,6 +11,7 @@ import { activeImportsCheck, importsToStart, overlapCheck } from './import-check
 import { deployedImports, StackUnderCheck } from './input';
 import { TemplateResolver, unresolved } from './intrinsics';
 import { checkKey } from './key-checks';
+import { checkMigrationImport, organizationRuleChecks } from './migration-checks';
 import { CheckResult, couldNotCheck, ImportReport, pass, StackReport } from './report';
 import { checkStore } from './store-checks';
 import { DeclaredImport, declaredImports, templateRoles } from './template-reading';
@@ -53,15 +54,21 @@ export async function checkStack(stack: StackUnderCheck, clients: PreflightClien
   const imports = declaredImports(resolver, await importPhysicalIds(ctx));
   const ownImportIds = new Set(imports.map((i) => i.physicalId).filter((id): id is string => id !== undefined));
 
-  const checks = [credentialsCheck(caller, account), await activeImportsCheck(ctx, importsToStart(imports).length)];
+  const checks = [
+    credentialsCheck(caller, account),
+    await activeImportsCheck(ctx, importsToStart(imports).length),
+    ...organizationRuleChecks(ctx, caller.account),
+  ];
   const reports: ImportReport[] = [];
   for (const imp of imports) {
-    reports.push({ logicalId: imp.logicalId, sourceArn: imp.sourceArn, checks: await checkImport(ctx, imp, ownImportIds) });
+    reports.push({ logicalId: imp.logicalId, sourceArn: imp.sourceArn, checks: await checkImport(ctx, imp, ownImportIds, imports) });
   }
   return { stackName: stack.stackName, account: knownAccount ?? 'unknown', region: options.region, checks, imports: reports };
 }
 
-async function checkImport(ctx: StackContext, imp: DeclaredImport, ownImportIds: ReadonlySet<string>): Promise<CheckResult[]> {
+async function checkImport(
+  ctx: StackContext, imp: DeclaredImport, ownImportIds: ReadonlySet<string>, imports: readonly DeclaredImport[],
+): Promise<CheckResult[]> {
   const { checks, store } = await checkStore(ctx, imp);
   // Without a usable ARN, or for a store known not to exist, the other checks would only repeat that.
   if (!store || store.missing) return checks;
@@ -72,6 +79,8 @@ async function checkImport(ctx: StackContext, imp: DeclaredImport, ownImportIds:
     ...await checkImportRole(ctx, imp, store, key.keyArn),
     ...await checkHandlerRole(ctx, imp, store),
     await overlapCheck(ctx, imp, store, ownImportIds),
+    // A CloudTrailLakeMigration's import: its telemetry rule, the store's ingestion, the orchestrator's permissions.
+    ...await checkMigrationImport(ctx, imp, store, imports),
   ];
 }
 

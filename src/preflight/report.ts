@@ -5,10 +5,14 @@
 import { UNRESOLVED_MARKER } from './intrinsics';
 
 /**
+ * `info`: something preflight cannot judge, only tell (which account an organisation rule is created from).
  * `warn`: allowed, but AWS leaves it open whether it works (e.g. a store status AWS does not say
  * counts as ACTIVE), or it works with a delay (imports that will queue). It does not change the exit code.
  */
-export type Outcome = 'pass' | 'warn' | 'fail' | 'could-not-check';
+export type Outcome = 'pass' | 'warn' | 'fail' | 'could-not-check' | 'info';
+
+/** The outcomes every summary counts; `info` (what preflight cannot judge, only tell) is counted only when there is one. */
+export type Summary = Record<Exclude<Outcome, 'info'>, number> & { info?: number };
 
 export interface CheckResult {
   /** Stable identifier, e.g. `store-status` or `pass-role:logs.amazonaws.com`. */
@@ -42,7 +46,7 @@ export interface PreflightJson {
   /** `assembly` (a `cdk.out` directory) or `stack` (a deployed stack). */
   readonly input: { readonly kind: 'assembly' | 'stack'; readonly name: string };
   readonly stacks: StackReport[];
-  readonly summary: Record<Outcome, number>;
+  readonly summary: Summary;
   readonly exitCode: number;
 }
 
@@ -62,6 +66,10 @@ export function warn(id: string, title: string, detail: string, fix: string): Ch
   return { id, title, outcome: 'warn', detail, fix };
 }
 
+export function info(id: string, title: string, detail: string): CheckResult {
+  return { id, title, outcome: 'info', detail };
+}
+
 export function couldNotCheck(id: string, title: string, detail: string, fix: string): CheckResult {
   return { id, title, outcome: 'could-not-check', detail, fix };
 }
@@ -70,10 +78,11 @@ function allChecks(stacks: readonly StackReport[]): CheckResult[] {
   return stacks.flatMap((s) => [...s.checks, ...s.imports.flatMap((i) => i.checks)]);
 }
 
-export function summaryOf(stacks: readonly StackReport[]): Record<Outcome, number> {
-  const summary: Record<Outcome, number> = { 'pass': 0, 'warn': 0, 'fail': 0, 'could-not-check': 0 };
+export function summaryOf(stacks: readonly StackReport[]): Summary {
+  const summary: Record<Outcome, number> = { 'pass': 0, 'warn': 0, 'fail': 0, 'could-not-check': 0, 'info': 0 };
   allChecks(stacks).forEach((c) => summary[c.outcome]++);
-  return summary;
+  const { info: infos, ...counted } = summary;
+  return infos > 0 ? { ...counted, info: infos } : counted;
 }
 
 /** 1 when a check fails (what is known to be wrong comes first); else 2 when one could not be made; else 0. */
@@ -92,6 +101,7 @@ const MARK: Record<Outcome, string> = {
   'warn': '[warn]',
   'fail': '[FAIL]',
   'could-not-check': '[????]',
+  'info': '[info]',
 };
 
 /** Unresolved values read `<AWS::AccountId>` for people (JSON keeps the marker). */
@@ -117,6 +127,7 @@ export function renderChecklist(stacks: readonly StackReport[]): string {
     }
   }
   const s = summaryOf(stacks);
-  lines.push(`${s.pass} passed, ${s.warn} ${s.warn === 1 ? 'warning' : 'warnings'}, ${s.fail} failed, ${s['could-not-check']} could not be checked.`);
+  const infos = s.info ? `, ${s.info} for information` : '';
+  lines.push(`${s.pass} passed, ${s.warn} ${s.warn === 1 ? 'warning' : 'warnings'}, ${s.fail} failed, ${s['could-not-check']} could not be checked${infos}.`);
   return `${lines.join('\n')}\n`;
 }

@@ -23,6 +23,8 @@ export interface StoreFacts {
   readonly missing: boolean;
   /** KmsKeyId as the store (or the template) gives it; unknown when the store could not be read. */
   readonly kmsKeyId?: string;
+  /** What GetEventDataStore said; undefined when the store was not read (planned, offline, the call failed). */
+  readonly live?: GetEventDataStoreCommandOutput;
 }
 
 export interface StoreCheckResults {
@@ -47,7 +49,10 @@ export async function checkStore(ctx: StackContext, imp: DeclaredImport): Promis
     return { checks: [location, ...plannedStoreChecks(ctx, imp)], store: { arn: imp.sourceArn, id, planned, missing: false, kmsKeyId } };
   }
   const live = await liveStoreChecks(ctx, imp);
-  return { checks: [location, ...live.checks], store: { arn: imp.sourceArn, id, planned, missing: live.missing, kmsKeyId: live.response?.KmsKeyId } };
+  return {
+    checks: [location, ...live.checks],
+    store: { arn: imp.sourceArn, id, planned, missing: live.missing, kmsKeyId: live.response?.KmsKeyId, live: live.response },
+  };
 }
 
 /** Imports are regional: the store must be in the stack's region and account. */

@@ -30,6 +30,37 @@ export interface DeclaredImport {
   readonly window: ImportWindow;
   /** The custom resource's physical ID: set when the stack has the resource already (deployed). */
   readonly physicalId?: string;
+  /** A migration's import: the ongoing log groups its cutover is measured on (`CutoverLogGroupNames`). */
+  readonly cutoverLogGroupNames?: string[];
+  /** A migration's import: `StopIngestionAfterSeconds` is set (Lake ingestion is stopped after the parallel run). */
+  readonly stopsIngestion?: boolean;
+  /** The resources it depends on (a migration's import depends on its telemetry rule). */
+  readonly dependsOn: string[];
+}
+
+/** The telemetry rule types of CloudWatch (the ObservabilityAdmin service) a migration creates. */
+export const TELEMETRY_RULE_TYPE = 'AWS::ObservabilityAdmin::TelemetryRule';
+export const ORGANIZATION_TELEMETRY_RULE_TYPE = 'AWS::ObservabilityAdmin::OrganizationTelemetryRule';
+
+/** A telemetry rule of the template. */
+export interface DeclaredTelemetryRule {
+  readonly logicalId: string;
+  readonly organization: boolean;
+  /** `Rule.DestinationConfiguration.CloudtrailParameters.AdvancedEventSelectors`, resolved (PascalCase, `Equals` for equalTo). */
+  readonly advancedEventSelectors: unknown;
+}
+
+export function declaredTelemetryRules(resolver: TemplateResolver): DeclaredTelemetryRule[] {
+  return Object.entries(resolver.resources)
+    .filter(([, r]) => r.Type === TELEMETRY_RULE_TYPE || r.Type === ORGANIZATION_TELEMETRY_RULE_TYPE)
+    .map(([logicalId, r]) => {
+      const rule = (r.Properties?.Rule ?? {}) as { DestinationConfiguration?: { CloudtrailParameters?: { AdvancedEventSelectors?: unknown } } };
+      return {
+        logicalId,
+        organization: r.Type === ORGANIZATION_TELEMETRY_RULE_TYPE,
+        advancedEventSelectors: resolver.resolve(rule.DestinationConfiguration?.CloudtrailParameters?.AdvancedEventSelectors),
+      };
+    });
 }
 
 /** A role of the template with everything that applies to it. */
@@ -55,8 +86,16 @@ export function declaredImports(resolver: TemplateResolver, physicalIds: Readonl
         roleArn: resolver.resolveString(properties.ImportRoleArn),
         window: windowOf(resolver, properties),
         physicalId: physicalIds.get(logicalId),
+        ...cutoverOf(resolver, properties),
+        dependsOn: [r.DependsOn ?? []].flat(),
       };
     });
+}
+
+function cutoverOf(resolver: TemplateResolver, properties: Record<string, unknown>): Pick<DeclaredImport, 'cutoverLogGroupNames' | 'stopsIngestion'> {
+  if (properties.CutoverLogGroupNames === undefined) return {};
+  const names = resolver.resolveString(properties.CutoverLogGroupNames).split(',').map((n) => n.trim()).filter((n) => n !== '');
+  return { cutoverLogGroupNames: names, stopsIngestion: properties.StopIngestionAfterSeconds !== undefined };
 }
 
 /** The logical ID of the template's event data store that `value` (a Ref or GetAtt) points at. */

@@ -11,14 +11,15 @@ import {
   DescribeImportTaskBatchesCommand,
   DescribeImportTasksCommand,
   DescribeImportTasksCommandInput,
+  FilterLogEventsCommand,
   Import,
   ImportBatch,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { byQueueThenAge, joinResources, LEDGER_LOGICAL_ID, LEDGER_RESOURCE_TYPE, ledgerTableOf, recordRefs, recordStatus } from './ledger-views';
 import { Ledger } from '../ledger/ledger';
-import { OwnerRecord, RecordState } from '../ledger/record';
-import { RESOURCE_TYPE } from '../orchestrator/contract';
+import { CutoverPlan, IngestionStopPlan, OwnerRecord, RecordState } from '../ledger/record';
+import { RECENT_DELIVERY_MS, RESOURCE_TYPE } from '../orchestrator/contract';
 import { errorMessage, errorName } from '../shared/aws-errors';
 
 /** The largest page DescribeImportTasks and DescribeImportTaskBatches accept. */
@@ -77,6 +78,19 @@ export interface RecordRef {
   readonly expectedLogGroupName: string;
   /** The log group the import really writes to, when it is not `expectedLogGroupName`. */
   readonly destinationMismatch?: string;
+  /** A migration's cutover, as the record holds it. */
+  readonly cutover?: CutoverPlan;
+  /** A migration's stop of Lake ingestion, as the record holds it. */
+  readonly ingestionStop?: IngestionStopPlan;
+}
+
+/** Whether the telemetry rule delivers to one of a migration's ongoing log groups. */
+export interface DeliveryCheck {
+  readonly logGroupName: string;
+  /** `delivering`: an event within the last hour; `silent`: none (or no group yet); `unknown`: the check failed (`error`). */
+  readonly state: 'delivering' | 'silent' | 'unknown';
+  /** Why the check could not be made (e.g. `AccessDeniedException: ...`). */
+  readonly error?: string;
 }
 
 /** Everything the command shows about one import. Times are epoch milliseconds. */
@@ -98,6 +112,8 @@ export interface ImportView {
   readonly errorMessage?: string;
   readonly stackResource?: StackResourceRef;
   readonly record?: RecordRef;
+  /** A migration's record: whether ongoing events arrive in each of its log groups (`--stack`, `--ledger`). */
+  readonly delivery?: DeliveryCheck[];
 }
 
 /** Which imports to show. */
@@ -132,6 +148,11 @@ export interface CollectorOptions {
   readonly region?: string;
   /** Aborts the calls in flight (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /**
+   * Look for recent events in a migration's ongoing log groups (FilterLogEvents). Default true.
+   * `false` skips the check (the views have no `delivery`).
+   */
+  readonly checkDelivery?: boolean;
 }
 
 /** True when an import will not change any more. */
@@ -254,11 +275,13 @@ export class ImportCollector {
     const records = tableName ? await this.readLedger(tableName, stackName) : [];
     const refs = recordRefs(records);
     const { byRecord, orphans } = joinResources(records, resources);
-    const views = await mapLimit(records, this.concurrency, async (record): Promise<ImportView> => ({
-      ...(await this.recordView(record)),
-      record: refs.get(record.sk),
-      stackResource: byRecord.get(record.sk),
-    }));
+    const delivery = await this.deliveryOf(records);
+    const views = await mapLimit(records, this.concurrency, async (record): Promise<ImportView> => {
+      const view: ImportView = { ...(await this.recordView(record)), record: refs.get(record.sk), stackResource: byRecord.get(record.sk) };
+      const groups = record.cutover && record.retiredAt === undefined ? record.cutover.logGroupNames : [];
+      const checks = groups.map((g) => delivery.get(g)).filter((c): c is DeliveryCheck => c !== undefined);
+      return checks.length > 0 ? { ...view, delivery: checks } : view;
+    });
     // A resource without a record: CloudFormation is still creating it, or it names a record this ledger does not hold.
     const orphanViews = orphans.map((stackResource): ImportView => (
       stackResource.physicalResourceId === undefined && /_IN_PROGRESS$/.test(stackResource.resourceStatus ?? '')
@@ -269,6 +292,14 @@ export class ImportCollector {
           stackResource,
         }));
     return [...views, ...orphanViews].sort(byQueueThenAge);
+  }
+
+  /** The delivery check of every ongoing log group of the (not retired) migration records, each group once. */
+  private async deliveryOf(records: readonly OwnerRecord[]): Promise<Map<string, DeliveryCheck>> {
+    if (this.options.checkDelivery === false) return new Map();
+    const groups = [...new Set(records.filter((r) => r.retiredAt === undefined).flatMap((r) => r.cutover?.logGroupNames ?? []))];
+    const checks = await mapLimit(groups, this.concurrency, (g) => checkDelivery(this.clients.logs, g, this.now(), this.sendOptions()));
+    return new Map(checks.map((c) => [c.logGroupName, c]));
   }
 
   private async readLedger(tableName: string, stackName?: string): Promise<OwnerRecord[]> {
@@ -307,6 +338,34 @@ export class ImportCollector {
     const live = toView(imp, await this.batchesOf(imp), this.now());
     // The record's message says more (the failed batches', what the orchestrator did); the import's is the fallback.
     return { ...live, errorMessage: record.errorMessage ?? live.errorMessage };
+  }
+}
+
+/** Pages of FilterLogEvents read at most before a group counts as silent (a page may come back empty with a token). */
+const DELIVERY_PAGES = 5;
+
+/**
+ * Whether a telemetry rule delivers to `logGroupName`: FilterLogEvents from an hour before `now`,
+ * `limit` 1. A group that does not exist (yet) is silent; any other error (AccessDenied...) makes
+ * the check `unknown`, never the command fail.
+ */
+export async function checkDelivery(
+  logs: CloudWatchLogsClient, logGroupName: string, now: number, sendOptions: { abortSignal?: AbortSignal } = {},
+): Promise<DeliveryCheck> {
+  try {
+    let nextToken: string | undefined;
+    for (let page = 0; page < DELIVERY_PAGES; page++) {
+      const command = new FilterLogEventsCommand({ logGroupName, startTime: now - RECENT_DELIVERY_MS, limit: 1, nextToken });
+      const response = await logs.send(command, sendOptions);
+      if ((response.events ?? []).length > 0) return { logGroupName, state: 'delivering' };
+      nextToken = response.nextToken;
+      if (!nextToken) break;
+    }
+    return { logGroupName, state: 'silent' };
+  } catch (e) {
+    if (sendOptions.abortSignal?.aborted) throw e;
+    if (errorName(e) === 'ResourceNotFoundException') return { logGroupName, state: 'silent' };
+    return { logGroupName, state: 'unknown', error: `${errorName(e)}: ${errorMessage(e)}` };
   }
 }
 

@@ -39,6 +39,8 @@ export function recordRefs(records: readonly OwnerRecord[]): Map<string, RecordR
       removalPolicy: r.removalPolicy,
       expectedLogGroupName: r.expectedLogGroupName,
       destinationMismatch: r.destinationMismatch,
+      cutover: r.cutover,
+      ingestionStop: r.ingestionStop,
     }];
   }));
 }

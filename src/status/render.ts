@@ -29,7 +29,8 @@ import { ImportView, Selection } from './collect';
  *   "queuePosition": null,
  *   "logicalResourceId": null,
  *   "retired": null,
- *   "destinationMismatch": null
+ *   "destinationMismatch": null,
+ *   "migration": null
  * }
  * ```
  */
@@ -86,6 +87,36 @@ export interface ImportStatusJson {
   readonly retired: boolean | null;
   /** The log group the import really writes to, when it is not the one the construct's attributes name. */
   readonly destinationMismatch: string | null;
+  /** A `CloudTrailLakeMigration`'s record: its cutover, its stop of Lake ingestion, and whether ongoing events arrive; `null` for a plain import. */
+  readonly migration: MigrationJson | null;
+}
+
+/** The migration part of an `ImportStatusJson`. Times are ISO 8601, UTC. */
+export interface MigrationJson {
+  readonly cutover: {
+    /** The ongoing log groups the telemetry rule writes to. */
+    readonly logGroupNames: string[];
+    readonly overlapSeconds: number;
+    readonly timeoutSeconds: number;
+    /** The first ongoing event found so far in each group. */
+    readonly firstEvents: Record<string, string>;
+    /** When ongoing ingestion demonstrably started; `null` while it is being waited for. */
+    readonly cutoverTime: string | null;
+    /** Where the import's window ends: the cutover plus the overlap. */
+    readonly windowEnd: string | null;
+    /** When the import is created (the window's end has passed and Lake holds it). */
+    readonly readyAt: string | null;
+  } | null;
+  readonly ingestionStop: {
+    /** `PENDING`, `STOPPED`, `SKIPPED`, `CANCELLED` or `FAILED`. */
+    readonly state: string;
+    readonly parallelRunSeconds: number;
+    readonly dueAt: string | null;
+    readonly stoppedAt: string | null;
+    readonly message: string | null;
+  } | null;
+  /** Per ongoing log group: `delivering` (an event within the last hour), `silent` (none) or `unknown` (with `error`). */
+  readonly delivery: ReadonlyArray<{ readonly logGroupName: string; readonly state: string; readonly error: string | null }>;
 }
 
 /** How many failed batches the text output quotes per import. */
@@ -182,7 +213,38 @@ export function toJson(views: readonly ImportView[]): ImportStatusJson[] {
     logicalResourceId: v.record?.logicalResourceId ?? v.stackResource?.logicalResourceId ?? null,
     retired: v.record ? v.record.retiredAt !== undefined : null,
     destinationMismatch: v.record?.destinationMismatch ?? null,
+    migration: migrationJson(v),
   }));
+}
+
+function migrationJson(v: ImportView): MigrationJson | null {
+  const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+  const cutover = v.record?.cutover;
+  const stop = v.record?.ingestionStop;
+  if (!cutover && !stop && !v.delivery) return null;
+  return {
+    cutover: cutover
+      ? {
+        logGroupNames: [...cutover.logGroupNames],
+        overlapSeconds: Math.round(cutover.overlapMs / 1000),
+        timeoutSeconds: Math.round(cutover.timeoutMs / 1000),
+        firstEvents: Object.fromEntries(Object.entries(cutover.firstEvents ?? {}).map(([g, t]) => [g, new Date(t).toISOString()])),
+        cutoverTime: iso(cutover.cutoverTime),
+        windowEnd: iso(cutover.cutoverTime === undefined ? undefined : cutover.cutoverTime + cutover.overlapMs),
+        readyAt: iso(cutover.readyAt),
+      }
+      : null,
+    ingestionStop: stop
+      ? {
+        state: stop.state,
+        parallelRunSeconds: Math.round(stop.parallelRunMs / 1000),
+        dueAt: iso(stop.dueAt),
+        stoppedAt: iso(stop.stoppedAt),
+        message: stop.message ?? null,
+      }
+      : null,
+    delivery: (v.delivery ?? []).map((d) => ({ logGroupName: d.logGroupName, state: d.state, error: d.error ?? null })),
+  };
 }
 
 /** Bytes in binary units: `512 B`, `1.5 KiB`, `3.0 MiB`, `1.2 GiB`... */
@@ -314,7 +376,9 @@ function headline(views: readonly ImportView[], ctx: LayoutContext): string {
 function detailLines(v: ImportView, color: boolean): Array<{ text: string; code?: string }> {
   const lines: Array<{ text: string; code?: string }> = [];
   const record = v.record;
-  if (v.status === 'QUEUED') {
+  // A migration's record waits for the cutover before it joins the queue for a slot.
+  const awaitingCutover = record?.cutover !== undefined && record.cutover.cutoverTime === undefined && record.state === 'SCHEDULED';
+  if (v.status === 'QUEUED' && !awaitingCutover) {
     const place = record?.queuePosition ? `${record.queuePosition.position} of ${record.queuePosition.of} in the ledger's queue, ` : '';
     const since = record ? ` (scheduled ${isoOf(record.createdAt)})` : ' (CloudFormation is creating the resource; no owner record yet)';
     lines.push({ text: `queued: ${place}waiting for a free import slot${since}`, code: SGR.grey });
@@ -325,6 +389,7 @@ function detailLines(v: ImportView, color: boolean): Array<{ text: string; code?
       ? { text: `starting: CreateImportTask's outcome${sent} is not known yet; the orchestrator looks for the import before it tries again`, code: SGR.grey }
       : { text: `starting: CreateImportTask sent${sent}`, code: SGR.grey });
   }
+  migrationLines(v).forEach((line) => lines.push(line));
   if (record?.destinationMismatch) {
     lines.push({ text: `error: wrote to ${oneLine(record.destinationMismatch)}, not ${oneLine(record.expectedLogGroupName)} as the construct's attributes say`, code: SGR.red });
   }
@@ -345,6 +410,59 @@ function detailLines(v: ImportView, color: boolean): Array<{ text: string; code?
   });
   const more = v.failedBatches.length - FAILED_BATCHES_SHOWN;
   if (more > 0) lines.push({ text: `${color ? '\u2026' : '...'} and ${more} more failed ${more === 1 ? 'batch' : 'batches'}`, code: SGR.red });
+  return lines;
+}
+
+/**
+ * A migration's lines: where its cutover stands, its stop of Lake ingestion, and whether the
+ * telemetry rule delivers. Exported for the tests.
+ */
+export function migrationLines(v: ImportView): Array<{ text: string; code?: string }> {
+  const lines: Array<{ text: string; code?: string }> = [];
+  const record = v.record;
+  const cutover = record?.cutover;
+  if (record && cutover) {
+    if (cutover.cutoverTime === undefined) {
+      if (record.state === 'SCHEDULED') {
+        const missing = cutover.logGroupNames.filter((g) => cutover.firstEvents?.[g] === undefined);
+        lines.push({
+          text: `cutover: waiting for the first ongoing event in ${missing.join(', ')} (since ${isoOf(record.createdAt)}, gives up at ${isoOf(record.createdAt + cutover.timeoutMs)})`,
+          code: SGR.grey,
+        });
+      }
+    } else {
+      const ready = record.state === 'SCHEDULED' && cutover.readyAt !== undefined ? `; import created from ${isoOf(cutover.readyAt)}` : '';
+      lines.push({
+        text: `cutover at ${isoOf(cutover.cutoverTime)}, window ends ${isoOf(cutover.cutoverTime + cutover.overlapMs)} (overlap ${Math.round(cutover.overlapMs / 60_000)} min)${ready}`,
+        code: SGR.grey,
+      });
+    }
+  }
+  const stop = record?.ingestionStop;
+  if (stop) {
+    switch (stop.state) {
+      case 'PENDING':
+        lines.push({
+          text: stop.dueAt !== undefined
+            ? `Lake ingestion: stop pending at ${isoOf(stop.dueAt)}`
+            : `Lake ingestion: stop pending (${formatDuration(stop.parallelRunMs / 1000)} after the cutover, once the import has completed)`,
+          code: SGR.grey,
+        });
+        break;
+      case 'STOPPED':
+        lines.push({ text: stop.stoppedAt !== undefined ? `Lake ingestion: stopped at ${isoOf(stop.stoppedAt)}` : `Lake ingestion: stopped (${oneLine(stop.message ?? '')})`, code: SGR.grey });
+        break;
+      default:
+        lines.push({ text: `Lake ingestion: not stopped: ${oneLine(stop.message ?? stop.state)}`, code: stop.state === 'FAILED' ? SGR.red : SGR.yellow });
+    }
+  }
+  for (const d of v.delivery ?? []) {
+    switch (d.state) {
+      case 'delivering': lines.push({ text: `ongoing ${d.logGroupName}: delivering (an event within the last hour)`, code: SGR.green }); break;
+      case 'silent': lines.push({ text: `ongoing ${d.logGroupName}: no event within the last hour`, code: SGR.yellow }); break;
+      default: lines.push({ text: `ongoing ${d.logGroupName}: could not check: ${oneLine(d.error ?? 'unknown error')}`, code: SGR.yellow });
+    }
+  }
   return lines;
 }
 

@@ -14,7 +14,16 @@ export interface StoreInit {
   readonly kmsKeyId?: string;
   /** Default EXTENDABLE_RETENTION_PRICING. */
   readonly billingMode?: string;
+  /** As the SDK gives them (`Name`, `FieldSelectors: [{ Field, Equals, StartsWith, ... }]`). Default: all management events, CloudTrail's default. */
+  readonly advancedEventSelectors?: ReadonlyArray<{ readonly Name?: string; readonly FieldSelectors: ReadonlyArray<Record<string, unknown>> }>;
+  /** Default false. */
+  readonly organizationEnabled?: boolean;
+  /** Default true. */
+  readonly multiRegionEnabled?: boolean;
 }
+
+/** What CloudTrail collects for a store created without selectors. */
+export const DEFAULT_ADVANCED_EVENT_SELECTORS = [{ Name: 'Default management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }];
 
 export class CloudTrailStandIn extends StandInServer {
   public static async start(): Promise<CloudTrailStandIn> {
@@ -67,8 +76,9 @@ export class CloudTrailStandIn extends StandInServer {
       RetentionPeriod: store.retentionPeriod ?? 366,
       KmsKeyId: store.kmsKeyId,
       BillingMode: store.billingMode ?? 'EXTENDABLE_RETENTION_PRICING',
-      MultiRegionEnabled: true,
-      OrganizationEnabled: false,
+      AdvancedEventSelectors: store.advancedEventSelectors ?? DEFAULT_ADVANCED_EVENT_SELECTORS,
+      MultiRegionEnabled: store.multiRegionEnabled ?? true,
+      OrganizationEnabled: store.organizationEnabled ?? false,
       TerminationProtectionEnabled: true,
       CreatedTimestamp: 1735689600,
       UpdatedTimestamp: 1735689600,

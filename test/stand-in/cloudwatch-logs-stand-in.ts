@@ -5,7 +5,7 @@
  * instead: a real `@aws-sdk/client-cloudwatch-logs` client pointed at
  * `standIn.endpoint` talks awsJson1_1 to it exactly as it would to AWS.
  * It implements CreateImportTask, DescribeImportTasks, DescribeImportTaskBatches,
- * CancelImportTask and DeleteLogGroup, enforces the documented rules, and offers
+ * CancelImportTask, DeleteLogGroup and FilterLogEvents, enforces the documented rules, and offers
  * fault knobs (throttling, 5xx, dropped connections, slow responses...) for the
  * behaviours AWS leaves undocumented. SigV4 signatures are not checked.
  */
@@ -27,7 +27,8 @@ export type StandInOperation =
   | 'DescribeImportTasks'
   | 'DescribeImportTaskBatches'
   | 'CancelImportTask'
-  | 'DeleteLogGroup';
+  | 'DeleteLogGroup'
+  | 'FilterLogEvents';
 
 /** Settings of the stand-in; every one can be changed later through `standIn.options`. */
 export interface StandInOptions {
@@ -550,6 +551,51 @@ export class CloudWatchLogsStandIn {
     if (!this.logGroups.delete(name)) throw new ServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
     this.deleted.push(name);
     return {};
+  }
+
+  // ---- log events (FilterLogEvents) ----
+
+  // Kept with the methods that use it, so that FilterLogEvents is one block.
+  // eslint-disable-next-line @typescript-eslint/member-ordering
+  private readonly logEvents = new Map<string, Array<{ timestamp: number; message?: string; ingestionTime: number; eventId: string }>>();
+
+  /** Adds events to a log group (creating the group): what a telemetry rule would deliver. */
+  public addLogEvents(logGroupName: string, events: ReadonlyArray<{ timestamp: number; message?: string }>): void {
+    this.logGroups.add(logGroupName);
+    const stored = this.logEvents.get(logGroupName) ?? [];
+    for (const e of events) stored.push({ timestamp: e.timestamp, message: e.message ?? '{}', ingestionTime: e.timestamp, eventId: randomUUID() });
+    stored.sort((a, b) => a.timestamp - b.timestamp);
+    this.logEvents.set(logGroupName, stored);
+  }
+
+  /**
+   * FilterLogEvents on one group (`logGroupName` or `logGroupIdentifier`, name or ARN): events from
+   * `startTime` to `endTime` (inclusive, epoch ms), oldest first, `limit` per page (default 10,000),
+   * `nextToken` for the rest; ResourceNotFoundException for a group that does not exist. No filter patterns.
+   */
+  private filterLogEvents(request: any): unknown {
+    const name: unknown = request.logGroupName ?? request.logGroupIdentifier;
+    if (typeof name !== 'string' || name === '') throw new ServiceError('InvalidParameterException', 'logGroupName or logGroupIdentifier is required');
+    if (request.logGroupName !== undefined && request.logGroupIdentifier !== undefined) {
+      throw new ServiceError('InvalidParameterException', 'LogGroup name and LogGroup ARN are mutually exclusive parameters.');
+    }
+    const group = name.startsWith('arn:') ? logGroupNameOf(name) : name;
+    if (!this.logGroups.has(group)) throw new ServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
+    const limit: unknown = request.limit ?? 10_000;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+      throw new ServiceError('InvalidParameterException', 'limit must be between 1 and 10000');
+    }
+    const start = typeof request.startTime === 'number' ? request.startTime : -Infinity;
+    const end = typeof request.endTime === 'number' ? request.endTime : Infinity;
+    const from = decodeToken(request.nextToken) ?? 0;
+    const matching = (this.logEvents.get(group) ?? [])
+      .map((event, index) => ({ event, index }))
+      .filter(({ event, index }) => index >= from && event.timestamp >= start && event.timestamp <= end);
+    const page = matching.slice(0, limit);
+    return {
+      events: page.map(({ event }) => ({ logStreamName: 'stand-in', ...event })),
+      nextToken: matching.length > limit ? encodeToken(page[page.length - 1].index + 1) : undefined,
+    };
   }
 
   // ---- helpers ----

@@ -52,6 +52,22 @@ describe('CloudTrail', () => {
     expect(standIn.calls.map((c) => c.operation)).toEqual(['GetEventDataStore', 'GetEventDataStore', 'GetEventDataStore']);
     client.destroy();
   });
+
+  test('GetEventDataStore: AdvancedEventSelectors (CloudTrail\'s default unless set), OrganizationEnabled, MultiRegionEnabled', async () => {
+    const standIn = current();
+    const selectors = [{ Name: 'S3 writes', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }] }];
+    standIn.addStore({ arn: STORE, advancedEventSelectors: selectors, organizationEnabled: true, multiRegionEnabled: false });
+    standIn.addStore({ arn: `${STORE}-default` });
+    const client = new cloudtrailSdk.CloudTrailClient(config(standIn.endpoint));
+    expect(await client.send(new cloudtrailSdk.GetEventDataStoreCommand({ EventDataStore: STORE })))
+      .toMatchObject({ AdvancedEventSelectors: selectors, OrganizationEnabled: true, MultiRegionEnabled: false });
+    expect(await client.send(new cloudtrailSdk.GetEventDataStoreCommand({ EventDataStore: `${STORE}-default` }))).toMatchObject({
+      AdvancedEventSelectors: [{ Name: 'Default management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }],
+      OrganizationEnabled: false,
+      MultiRegionEnabled: true,
+    });
+    client.destroy();
+  });
 });
 
 describe('KMS', () => {

@@ -22,6 +22,7 @@ export const NO_RECORD = {
   logicalResourceId: null,
   retired: null,
   destinationMismatch: null,
+  migration: null,
 } as const;
 
 /** Every CSI / OSC / single-character escape sequence. */

@@ -155,6 +155,7 @@ describe('--ledger', () => {
       logicalResourceId: 'Creating',
       retired: false,
       destinationMismatch: null,
+      migration: null,
     });
     expect(out[1]).toMatchObject({ recordId: uncertain.sk, state: 'UNCERTAIN', status: 'STARTING' });
     expect(out.find((v) => v.logicalResourceId === 'Retained')).toMatchObject({ status: 'IN_PROGRESS', state: 'STARTED', retired: true, importId: retained.importId });

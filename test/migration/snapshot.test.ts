@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ACCOUNT, newStack, STORE_ARN, template } from '../event-data-store-import/fixtures';
 import { CloudTrailLakeMigration, MigrationSource } from '../../src';
+import { ACCOUNT, newStack, STORE_ARN, template } from '../event-data-store-import/fixtures';
 
 // Whole-template snapshots: they FAIL when the template changes. Review the diff, then
 // `npx projen test:update` if the change is intended. Asset hashes are masked (test/asset-hash-serializer.ts).

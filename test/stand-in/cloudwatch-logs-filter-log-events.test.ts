@@ -9,7 +9,7 @@ let standIn: CloudWatchLogsStandIn;
 let client: CloudWatchLogsClient;
 
 beforeEach(async () => {
-  standIn = await CloudWatchLogsStandIn.start();
+  standIn = await CloudWatchLogsStandIn.start({ filterOrder: 'ascending' });
   client = cloudWatchLogsClientFor(standIn, { maxAttempts: 1 });
 });
 
@@ -18,7 +18,7 @@ afterEach(async () => {
   await standIn.stop();
 });
 
-test('events from startTime to endTime, oldest first, paginated by limit; shapes conform to the SDK model', async () => {
+test('events from startTime to endTime, oldest first (filterOrder ascending), paginated by limit; shapes conform to the SDK model', async () => {
   standIn.addLogEvents(GROUP, [{ timestamp: T0 + 3000 }, { timestamp: T0, message: '{"eventName":"A"}' }, { timestamp: T0 + 1000 }, { timestamp: T0 + 2000 }]);
   const first = await client.send(new FilterLogEventsCommand({ logGroupName: GROUP, startTime: T0 + 1, endTime: T0 + 3000, limit: 2 }));
   expect(first.events?.map((e) => e.timestamp)).toEqual([T0 + 1000, T0 + 2000]);
@@ -47,4 +47,17 @@ test('the fault knobs apply to FilterLogEvents too', async () => {
   standIn.accessDeniedFirst(1, 'FilterLogEvents');
   await expect(client.send(new FilterLogEventsCommand({ logGroupName: GROUP }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
   expect((await client.send(new FilterLogEventsCommand({ logGroupName: GROUP }))).events).toHaveLength(1);
+});
+
+test('filterOrder as-delivered (the default): events in the order they were delivered', async () => {
+  const delivered = await CloudWatchLogsStandIn.start();
+  const c = cloudWatchLogsClientFor(delivered);
+  try {
+    delivered.addLogEvents(GROUP, [{ timestamp: T0 + 3000 }, { timestamp: T0 }]);
+    const page = await c.send(new FilterLogEventsCommand({ logGroupName: GROUP }));
+    expect(page.events?.map((e) => e.timestamp)).toEqual([T0 + 3000, T0]);
+  } finally {
+    c.destroy();
+    await delivered.stop();
+  }
 });

@@ -156,8 +156,6 @@ export class CloudWatchLogsStandIn {
   public readonly imports: ImportRecord[] = [];
   /** Every request received, in order, including faulted ones. */
   public readonly calls: CallRecord[] = [];
-  /** Log events by log group (see `addLogEvents`). */
-  public readonly logEvents = new Map<string, Array<{ timestamp: number; message: string; ingestionTime: number }>>();
   /**
    * Where a request or a response of the stand-in did not match the SDK's service model (unknown
    * member, missing required member, wrong type), as `<operation>: <violation>`. Tests of what
@@ -246,17 +244,6 @@ export class CloudWatchLogsStandIn {
     this.logGroups.add(name);
   }
 
-  /**
-   * Delivers log events into a log group (a telemetry rule's deliveries; the group is created on
-   * the first). Whether a delivered CloudTrail event's timestamp is its eventTime or its delivery
-   * time is not documented: the test chooses the timestamps.
-   */
-  public addLogEvents(logGroupName: string, events: Array<{ timestamp: number; message?: string }>): void {
-    this.logGroups.add(logGroupName);
-    const list = this.logEvents.get(logGroupName) ?? [];
-    for (const e of events) list.push({ timestamp: e.timestamp, message: e.message ?? '{"eventVersion":"1.11"}', ingestionTime: Date.now() });
-    this.logEvents.set(logGroupName, list);
-  }
 
   // ---- progress ----
 
@@ -564,13 +551,12 @@ export class CloudWatchLogsStandIn {
     this.logGroups.add(logGroupName);
     const stored = this.logEvents.get(logGroupName) ?? [];
     for (const e of events) stored.push({ timestamp: e.timestamp, message: e.message ?? '{}', ingestionTime: e.timestamp, eventId: randomUUID() });
-    stored.sort((a, b) => a.timestamp - b.timestamp);
     this.logEvents.set(logGroupName, stored);
   }
 
   /**
    * FilterLogEvents on one group (`logGroupName` or `logGroupIdentifier`, name or ARN): events from
-   * `startTime` to `endTime` (inclusive, epoch ms), oldest first, `limit` per page (default 10,000),
+   * `startTime` to `endTime` (inclusive, epoch ms), in `options.filterOrder`, `limit` per page (default 10,000),
    * `nextToken` for the rest; ResourceNotFoundException for a group that does not exist. No filter patterns.
    */
   private filterLogEvents(request: any): unknown {
@@ -588,7 +574,10 @@ export class CloudWatchLogsStandIn {
     const start = typeof request.startTime === 'number' ? request.startTime : -Infinity;
     const end = typeof request.endTime === 'number' ? request.endTime : Infinity;
     const from = decodeToken(request.nextToken) ?? 0;
-    const matching = (this.logEvents.get(group) ?? [])
+    const stored = this.logEvents.get(group) ?? [];
+    // Across streams, the order is not documented: as delivered, or oldest first (options.filterOrder).
+    const ordered = this.options.filterOrder === 'ascending' ? [...stored].sort((x, y) => x.timestamp - y.timestamp) : stored;
+    const matching = ordered
       .map((event, index) => ({ event, index }))
       .filter(({ event, index }) => index >= from && event.timestamp >= start && event.timestamp <= end);
     const page = matching.slice(0, limit);
@@ -664,24 +653,6 @@ export class CloudWatchLogsStandIn {
       if (status === 'FAILED') return { batchId, status: 'CANCELLED' as const };
       return { batchId, status };
     });
-  }
-
-  /** FilterLogEvents over one group: a time range, a limit (1..10,000), one page (no nextToken: tests keep groups small). */
-  private filterLogEvents(request: any): unknown {
-    const name: unknown = request.logGroupName ?? request.logGroupIdentifier;
-    if (typeof name !== 'string' || name === '') throw new ServiceError('InvalidParameterException', 'logGroupName or logGroupIdentifier is required');
-    if (!this.logGroups.has(name)) throw new ServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
-    const limit: unknown = request.limit ?? 10_000;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-      throw new ServiceError('InvalidParameterException', 'limit must be between 1 and 10000');
-    }
-    const inRange = (this.logEvents.get(name) ?? []).filter((e) =>
-      (request.startTime === undefined || e.timestamp >= request.startTime) && (request.endTime === undefined || e.timestamp <= request.endTime));
-    const ordered = this.options.filterOrder === 'ascending' ? [...inRange].sort((a, b) => a.timestamp - b.timestamp) : inRange;
-    return {
-      events: ordered.slice(0, limit).map((e, i) => ({ logStreamName: `${name.split('/').pop()}-stream`, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: String(i) })),
-      searchedLogStreams: [],
-    };
   }
 
   /** Destination ARN: region and account come from the source ARN, as the service's own examples show. */

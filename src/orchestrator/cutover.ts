@@ -15,6 +15,8 @@ import { classifyError, errorMessage, errorName, withRetries } from '../shared/a
 
 /** Up to this many events are read to find a group's earliest (more only narrows the overlap). */
 const FIRST_EVENTS_PAGE = 100;
+/** Empty pages followed before a group counts as having no event yet. */
+const MAX_EMPTY_PAGES = 5;
 
 export type CutoverOutcome = 'CUTOVER_READY' | 'CUTOVER_PENDING' | 'ENDED';
 
@@ -82,17 +84,25 @@ async function noOngoingEventsYet(rt: Runtime, ledger: Ledger, record: OwnerReco
 
 /** The earliest event from `since` on in a log group (undefined: none yet, or no group yet). */
 export async function earliestEventSince(rt: Runtime, record: OwnerRecord, logGroupName: string, since: number): Promise<number | undefined> {
-  try {
-    const page = await withRetries(rt, { subject: subjectOf(record), call: 'FilterLogEvents' }, () =>
-      rt.logs.send(new FilterLogEventsCommand({ logGroupName, startTime: since, limit: FIRST_EVENTS_PAGE })));
-    const times = (page.events ?? []).map((e) => e.timestamp).filter((t): t is number => t !== undefined);
+  let nextToken: string | undefined;
+  // FilterLogEvents may answer an empty page with a token while events exist: follow a few pages.
+  for (let page = 0; page < MAX_EMPTY_PAGES; page++) {
+    let answer;
+    try {
+      answer = await withRetries(rt, { subject: subjectOf(record), call: 'FilterLogEvents' }, () =>
+        rt.logs.send(new FilterLogEventsCommand({ logGroupName, startTime: since, limit: FIRST_EVENTS_PAGE, nextToken })));
+    } catch (error) {
+      // The rule creates the group with its first delivery.
+      if (classifyError(error) === 'not-found') return undefined;
+      throw error;
+    }
+    const times = (answer.events ?? []).map((e) => e.timestamp).filter((t): t is number => t !== undefined);
     // Whatever order the page is in, its earliest is no earlier than the group's: never a gap, at most more overlap.
-    return times.length > 0 ? Math.min(...times) : undefined;
-  } catch (error) {
-    // The rule creates the group with its first delivery.
-    if (classifyError(error) === 'not-found') return undefined;
-    throw error;
+    if (times.length > 0) return Math.min(...times);
+    nextToken = answer.nextToken;
+    if (!nextToken) return undefined;
   }
+  return undefined;
 }
 
 /** When the stop of Lake ingestion is due: the parallel run after the cutover, and not before now (the import has just completed). */
@@ -122,8 +132,9 @@ export async function stopIngestionWhenDue(rt: Runtime, ledger: Ledger, record: 
     return settleStop(ledger, record, plan, 'SKIPPED', `the import ended ${record.state}, not COMPLETED: Lake ingestion keeps running, so no history is lost`);
   }
   if (plan.dueAt === undefined || rt.now() < plan.dueAt) return { outcome: 'STOP_PENDING' };
+  // Every category the store collects must still arrive elsewhere: one silent group keeps Lake on.
   const silent = await groupsWithoutRecentEvents(rt, record);
-  if (silent.length === record.cutover!.logGroupNames.length) {
+  if (silent.length > 0) {
     if (rt.now() - plan.dueAt > rt.timeScale * STOP_GIVE_UP_MS) {
       return settleStop(ledger, record, plan, 'FAILED', `no ongoing event reached ${silent.join(', ')} within ${RECENT_DELIVERY_MS / 60_000} minutes, ` +
         `for ${STOP_GIVE_UP_MS / 3_600_000} h after the parallel run: Lake ingestion keeps running. Check the telemetry rule, then stop it by hand ` +
@@ -132,6 +143,9 @@ export async function stopIngestionWhenDue(rt: Runtime, ledger: Ledger, record: 
     rt.log(`${subjectOf(record)}: not stopping Lake ingestion yet: no ongoing event in ${silent.join(', ')} within the last ${RECENT_DELIVERY_MS / 60_000} minutes`);
     return { outcome: 'STOP_PENDING' };
   }
+  // A Delete may have come while the groups were read: it wins.
+  const current = (await ledger.get(record))!;
+  if (current.retiredAt || current.ingestionStop?.state !== 'PENDING') return { outcome: 'ENDED' };
   return stopIngestion(rt, ledger, record, plan);
 }
 

@@ -7,6 +7,7 @@ import { DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/cl
 import { GetEventDataStoreCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { destinationLogGroupName, eventDataStoreIdOf } from './contract';
+import { stopDueAt } from './cutover';
 import { subjectOf } from './imports';
 import { CloudFormationRequest, describesRecord, ImportRequest, isRecordId, parseProperties, recordIdOf, windowOf } from './request';
 import { answer, attributesOf, dueAnswer } from './responses';
@@ -162,13 +163,16 @@ async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> 
   }
   // The same import (settings or role changed, or a rollback to it): keep it, whatever its status.
   await retireAbandonedReplacements(rt, ledger, event, old);
+  const reply = replyTo(event)(oldId);
+  const plans = migrationPlansAfterUpdate(rt, old, request);
+  if (typeof plans === 'string') return answer(rt, reply, { status: 'FAILED', reason: `${event.LogicalResourceId}: ${plans}` });
   const kept = (await ledger.update(old, {
     removalPolicy: request.removalPolicy,
     waitForCompletion: request.waitForCompletion,
     notificationTopicArn: request.notificationTopicArn,
     ...(old.state === 'SCHEDULED' ? { roleArn: request.roleArn } : {}),
+    ...plans,
   }))!;
-  const reply = replyTo(event)(oldId);
   if (!request.waitForCompletion) return answer(rt, reply, { status: 'SUCCESS', data: attributesOf(kept) });
   const pending = { ...reply, deadline: rt.now() + request.timeoutMs };
   if (LIVE_STATES.includes(kept.state) && !(await executionRuns(rt, kept))) {
@@ -182,6 +186,31 @@ async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> 
   if (waiting) return; // the record's execution answers at the milestone
   const ended = (await ledger.get(kept))!;
   return answer(rt, reply, dueAnswer(ended, pending, rt.now()) ?? { status: 'SUCCESS', data: attributesOf(ended) });
+}
+
+/**
+ * A migration's settings changed on the same import: a cutover not measured yet takes the new
+ * settings; a pending stop of Lake ingestion takes the new parallel run, or is cancelled when the
+ * stop is turned off. Turning the stop on for an import whose execution has ended cannot be carried
+ * out: the answer (a string) says what to do instead.
+ */
+function migrationPlansAfterUpdate(rt: Runtime, old: OwnerRecord, request: ImportRequest): Partial<Pick<OwnerRecord, 'cutover' | 'ingestionStop'>> | string {
+  const changes: { cutover?: OwnerRecord['cutover']; ingestionStop?: OwnerRecord['ingestionStop'] } = {};
+  if (old.cutover && request.cutover && old.cutover.cutoverTime === undefined) changes.cutover = { ...old.cutover, ...request.cutover };
+  const stop = old.ingestionStop;
+  if (request.stopIngestionAfterMs === undefined) {
+    if (stop?.state === 'PENDING') changes.ingestionStop = { ...stop, state: 'CANCELLED', message: 'stopLakeIngestion was turned off by an Update: Lake ingestion keeps running' };
+  } else if (stop?.state === 'PENDING') {
+    const changed = { ...stop, parallelRunMs: request.stopIngestionAfterMs };
+    changes.ingestionStop = stop.dueAt === undefined ? changed : { ...changed, dueAt: stopDueAt(rt, old, changed) };
+  } else if (!stop && request.cutover) {
+    if (!LIVE_STATES.includes(old.state)) {
+      return `stopLakeIngestion was turned on after the import ended ${old.state}: nothing waits to stop Lake ingestion any more. ` +
+        `Stop it by hand (\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${old.sourceArn}\`), or deploy without stopLakeIngestion.`;
+    }
+    changes.ingestionStop = { parallelRunMs: request.stopIngestionAfterMs, state: 'PENDING' };
+  }
+  return changes;
 }
 
 /**

@@ -49,7 +49,7 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
     default: {
       // A record that ended on an orchestrator failure may leave its import running: cancel it if asked.
       if (intent.cancel && record.importId) await cancelImport(rt, record, record.importId);
-      const stop = record.ingestionStop?.state === 'PENDING' ? await cancelIngestionStop(rt, record) : undefined;
+      const stop = record.ingestionStop?.state === 'PENDING' ? await cancelIngestionStop(rt, ledger, record) : undefined;
       await ledger.update(record, { retiredAt: now, pendingDelete: undefined, ...(stop ? { ingestionStop: stop } : {}) });
       const data = intent.deleteData ? await deleteDataIfSoleWriter(rt, ledger, record) : 'its data stays';
       return { done: true, said: record.importId ? `import ${record.importId} had ended ${record.state}; ${data}` : 'nothing was imported' };
@@ -88,9 +88,12 @@ function noIngestionStop(record: OwnerRecord): Partial<Pick<OwnerRecord, 'ingest
 }
 
 /** A stop of Lake ingestion still waiting for its parallel run is not carried out for a resource that is gone. */
-async function cancelIngestionStop(rt: Runtime, record: OwnerRecord): Promise<OwnerRecord['ingestionStop']> {
+async function cancelIngestionStop(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<OwnerRecord['ingestionStop']> {
   await stopExecution(rt, record);
-  return { ...record.ingestionStop!, state: 'CANCELLED', message: 'the resource was deleted before the parallel run ended: Lake ingestion keeps running' };
+  // The stop step may have finished in the meantime: what it recorded stands.
+  const current = (await ledger.get(record))!;
+  if (current.ingestionStop?.state !== 'PENDING') return current.ingestionStop;
+  return { ...current.ingestionStop, state: 'CANCELLED', message: 'the resource was deleted before the parallel run ended: Lake ingestion keeps running' };
 }
 
 async function stopExecution(rt: Runtime, record: OwnerRecord): Promise<void> {

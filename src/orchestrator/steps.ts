@@ -321,6 +321,10 @@ async function stepRecordFailure(rt: Runtime, ledger: Ledger, record: OwnerRecor
   const cause = caught?.Cause ? `: ${caught.Cause}` : '';
   const running = record.state === 'STARTED' ? ` Import ${record.importId} may still be running: check \`npx cdk-eventdatastore-import status\`.` : '';
   await ledger.update(record, { state: 'FAILED', errorMessage: `the orchestrator stopped on ${caught?.Error ?? 'an error'}${cause}.${running}` }, ['SCHEDULED', 'CREATING', 'UNCERTAIN', 'STARTED']);
+  if (record.state === 'COMPLETED' && record.ingestionStop?.state === 'PENDING') {
+    // The import completed; the stop of Lake ingestion is what failed: say so, ingestion keeps running.
+    await ledger.update(record, { ingestionStop: { ...record.ingestionStop, state: 'FAILED', message: `the orchestrator stopped on ${caught?.Error ?? 'an error'}${cause}: Lake ingestion keeps running; stop it by hand (\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${record.sourceArn}\`)` } });
+  }
   await releaseSlot(ledger, record);
   await answerDue(rt, ledger, (await ledger.get(record))!);
   // A Delete waiting for this record is carried out and answered now: nobody else will.

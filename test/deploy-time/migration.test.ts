@@ -262,4 +262,44 @@ describe('the stop of Lake ingestion', () => {
     expect((await record()).ingestionStop?.state).toBe('CANCELLED');
     expect(s.cloudTrail.stoppedIngestion).toEqual([]);
   });
+
+  test('an Update turns the stop off during the parallel run: the same import, nothing stopped', async () => {
+    s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, { stopLakeIngestion: true, parallelRun: Duration.hours(2) }, { logs: { autoAdvance: 1 } });
+    const stop = deliverContinuously(MANAGEMENT_EVENTS);
+    try {
+      await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
+      await until(async () => (await record()).ingestionStop?.dueAt !== undefined, 60_000);
+      const { StopIngestionAfterSeconds, ...withoutStop } = s.props('store-1') as Record<string, unknown>;
+      expect(StopIngestionAfterSeconds).toBe('7200');
+      const { first } = await seq.updateStack(s.world.driver, s.ids['store-1'], withoutStop);
+      expect(first.status).toBe('SUCCESS');
+      await until(async () => Date.now() > (await record()).ingestionStop!.dueAt! + 2_000, 120_000);
+    } finally {
+      stop();
+    }
+    expect(await recordsOf(s)).toHaveLength(1);
+    expect((await record()).ingestionStop).toMatchObject({ state: 'CANCELLED', message: expect.stringContaining('turned off by an Update') });
+    expect(s.cloudTrail.stoppedIngestion).toEqual([]);
+    expect(created()).toHaveLength(1);
+  });
+
+  test('data events stopped arriving while management events still do: Lake keeps ingesting', async () => {
+    s = await startMigrationScenario({ 'store-1': WITH_DATA }, STOP, { logs: { autoAdvance: 1 } });
+    const stop = deliverContinuously(MANAGEMENT_EVENTS);
+    try {
+      s.world.logs.addLogEvents(DATA_EVENTS, [{ timestamp: ruleStarted() }]);
+      await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
+      await until(async () => (await record()).ingestionStop?.dueAt !== undefined, 60_000);
+      await until(async () => Date.now() > (await record()).ingestionStop!.dueAt! + 5_000, 60_000);
+      expect(s.cloudTrail.stoppedIngestion).toEqual([]);
+      expect((await record()).ingestionStop?.state).toBe('PENDING');
+      expect(s.world.logLines.join('\n')).toContain(`not stopping Lake ingestion yet: no ongoing event in ${DATA_EVENTS}`);
+      // Data events arrive again: now it stops.
+      s.world.logs.addLogEvents(DATA_EVENTS, [{ timestamp: Date.now() }]);
+      await until(async () => (await record()).ingestionStop?.state === 'STOPPED', 30_000);
+      expect(s.cloudTrail.stoppedIngestion).toEqual([storeArn('store-1')]);
+    } finally {
+      stop();
+    }
+  });
 });

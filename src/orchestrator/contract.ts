@@ -94,9 +94,6 @@ export const EVENT_SOURCE = 'cdk-eventdatastore-import';
  */
 export const LAKE_DELIVERY_ALLOWANCE_MS = 15 * 60_000;
 
-/** Ongoing events are looked for from this long before the resource was created: an event's time comes before its delivery. */
-export const ONGOING_LOOKBACK_MS = 60 * 60_000;
-
 /** Before Lake ingestion is stopped, ongoing events must have arrived within this long. */
 export const RECENT_DELIVERY_MS = 60 * 60_000;
 

@@ -4,9 +4,9 @@
  * when the store's Lake ingestion may stop (after the parallel run, once the import has COMPLETED
  * and ongoing events still arrive). Both are steps of the record's execution.
  */
-import { StopEventDataStoreIngestionCommand } from '@aws-sdk/client-cloudtrail';
+import { GetEventDataStoreCommand, StopEventDataStoreIngestionCommand } from '@aws-sdk/client-cloudtrail';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { LAKE_DELIVERY_ALLOWANCE_MS, ONGOING_LOOKBACK_MS, RECENT_DELIVERY_MS, STOP_GIVE_UP_MS } from './contract';
+import { LAKE_DELIVERY_ALLOWANCE_MS, RECENT_DELIVERY_MS, STOP_GIVE_UP_MS } from './contract';
 import { subjectOf } from './imports';
 import { Runtime } from './runtime';
 import { Ledger } from '../ledger/ledger';
@@ -56,7 +56,10 @@ async function measureCutover(rt: Runtime, record: OwnerRecord, plan: CutoverPla
   const firstEvents = { ...plan.firstEvents };
   for (const group of plan.logGroupNames) {
     if (firstEvents[group] !== undefined) continue;
-    const first = await earliestEventSince(rt, record, group, record.createdAt - ONGOING_LOOKBACK_MS);
+    // Only events from the resource's creation on: the rule existed by then (the resource depends on it), so every
+    // later event is delivered. An earlier one may be another rule's (an older one, or the organisation's), which
+    // proves nothing about this one; an event of this rule stamped earlier is in the import anyway.
+    const first = await earliestEventSince(rt, record, group, record.createdAt);
     if (first !== undefined) firstEvents[group] = first;
   }
   const all = plan.logGroupNames.map((g) => firstEvents[g]);
@@ -178,7 +181,13 @@ async function stopIngestion(rt: Runtime, ledger: Ledger, record: OwnerRecord, p
   if (refused !== undefined) {
     // Stopped already (by hand, or by a second migration of the store): what was asked for holds.
     if (/InvalidEventDataStoreStatus/.test(errorName(refused))) {
-      return settleStop(ledger, record, plan, 'STOPPED', `Lake ingestion was not running any more (${errorMessage(refused)}); the store and its events stay`);
+      // Stopped already (by hand, by a second migration, or by this step's own earlier attempt)? Or in another state (PENDING_DELETION...)?
+      const status = await storeStatus(rt, record);
+      if (status === 'STOPPED_INGESTION' || status === 'STOPPING_INGESTION') {
+        return settleStop(ledger, record, plan, 'STOPPED', `Lake ingestion is ${status} (it was not running any more); the store and its events stay`, rt.now());
+      }
+      return settleStop(ledger, record, plan, 'FAILED', `Lake ingestion was not stopped: the store is ${status ?? 'in a status that cannot stop ingesting'} ` +
+        `(${errorMessage(refused)}). Check it: \`aws cloudtrail get-event-data-store --event-data-store ${record.sourceArn}\`.`);
     }
     return settleStop(ledger, record, plan, 'FAILED', `Lake ingestion keeps running: StopEventDataStoreIngestion answered ${errorName(refused)} ` +
       `(${errorMessage(refused)}). Check the store (\`aws cloudtrail get-event-data-store --event-data-store ${record.sourceArn}\`), then stop it by hand ` +
@@ -186,6 +195,17 @@ async function stopIngestion(rt: Runtime, ledger: Ledger, record: OwnerRecord, p
   }
   rt.log(`${subjectOf(record)}: Lake ingestion stopped after the parallel run; the store and its events stay`);
   return settleStop(ledger, record, plan, 'STOPPED', 'Lake ingestion stopped after the parallel run; the event data store and its events stay (it is never deleted)', rt.now());
+}
+
+async function storeStatus(rt: Runtime, record: OwnerRecord): Promise<string | undefined> {
+  try {
+    const store = await withRetries(rt, { subject: subjectOf(record), call: 'GetEventDataStore', sourceArn: record.sourceArn }, () =>
+      rt.cloudtrail.send(new GetEventDataStoreCommand({ EventDataStore: record.sourceArn })));
+    return store.Status;
+  } catch (error) {
+    rt.log(`${subjectOf(record)}: could not read the store's status (${errorMessage(error)})`);
+    return undefined;
+  }
 }
 
 async function settleStop(ledger: Ledger, record: OwnerRecord, plan: IngestionStopPlan, state: IngestionStopPlan['state'], message: string, stoppedAt?: number): Promise<StopResult> {

@@ -20,6 +20,11 @@ import { handleTelemetryEvaluationRequest } from '../telemetry-evaluation/teleme
 
 /** Test-only: scales the function's own waits so that tests of the bundle run in seconds. Unset when deployed. */
 const timeScale = Number(process.env.ORCHESTRATOR_TIME_SCALE ?? '1') || 1;
+/**
+ * Test-only: the function's clock runs this far off (negative: behind). With compressed waits, a
+ * clock behind the stand-ins' keeps a measured window's end in their past. Unset when deployed.
+ */
+const clockOffsetMs = Number(process.env.ORCHESTRATOR_CLOCK_OFFSET_MS ?? '0') || 0;
 
 // Clients at module scope: reused across warm invocations.
 const runtime: Runtime = {
@@ -30,7 +35,7 @@ const runtime: Runtime = {
   cloudformation: new CloudFormationClient({}),
   cloudtrail: new CloudTrailClient({}),
   sns: new SNSClient({}),
-  now: () => Date.now(),
+  now: () => Date.now() + clockOffsetMs,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
   log: (line) => console.log(line),

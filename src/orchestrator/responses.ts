@@ -81,6 +81,15 @@ export function dueAnswer(record: OwnerRecord, pending: PendingResponse, now: nu
       };
     default:
       if (now < pending.deadline) return undefined;
+      if (record.cutover && record.state === 'SCHEDULED' && record.cutover.readyAt === undefined) {
+        return {
+          status: 'FAILED',
+          reason: `${record.logicalResourceId}: at the resource's completionTimeout, the cutover is not measured yet: no ongoing event has reached ` +
+            `${record.cutover.logGroupNames.filter((g) => record.cutover?.firstEvents?.[g] === undefined).join(', ')} since the telemetry rule was created. ` +
+            'Nothing was imported. A migration\'s import waits for the first ongoing events, then 15 minutes plus the overlap, then imports: it rarely fits ' +
+            'CloudFormation\'s hour. Deploy the migration without waitForCompletion, and follow it with `npx cdk-eventdatastore-import status`.',
+        };
+      }
       return {
         status: 'FAILED',
         reason: `${record.logicalResourceId}: the import ${record.importId ?? '(not started yet: waiting for a free slot)'} is still ` +

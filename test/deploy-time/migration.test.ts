@@ -7,7 +7,8 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
-  DATA_EVENTS, endScenario, MANAGEMENT_EVENTS, MANAGEMENT_SELECTORS, recordsOf, ScenarioWorld, sleep, startMigrationScenario, storeArn, until,
+  DATA_EVENTS, endScenario, MANAGEMENT_EVENTS, MIGRATION_CLOCK_BEHIND_MS, MANAGEMENT_SELECTORS, recordsOf, ScenarioWorld, sleep,
+  startMigrationScenario, storeArn, until,
 } from './scenario-world';
 import { OwnerRecord } from '../../src/ledger/record';
 import * as seq from '../cloudformation-driver/sequences';
@@ -29,13 +30,14 @@ function created() {
   return s.world.logs.createdImports();
 }
 
-/**
- * When the rule's first ongoing event happened, for a test: 40 minutes ago. The orchestrator's
- * waits are compressed but event times are not, so a cutover of "now" would put the window's end in
- * the future, which CreateImportTask (the stand-in) refuses; deployed, the orchestrator waits for it.
- */
+/** When the rule's first ongoing event happened, for a test: 40 minutes ago (see MIGRATION_CLOCK_BEHIND_MS). */
 function ruleStarted(): number {
   return Date.now() - 40 * 60_000;
+}
+
+/** Now by the orchestrator's clock (see MIGRATION_CLOCK_BEHIND_MS): its deadlines and the ledger's times are in it. */
+function orchestratorNow(): number {
+  return Date.now() - MIGRATION_CLOCK_BEHIND_MS;
 }
 
 /** The rule delivers: its first event (see `ruleStarted`), then one every 50 ms, until stopped. */
@@ -103,9 +105,10 @@ describe('the cutover', () => {
     expect(end - ruleStart).toBeLessThanOrEqual(OVERLAP_MS + deliveryDelayMs); // the overlap is bounded
   });
 
-  test('an event older than an hour before the resource is not the cutover', async () => {
+  test('an event from before the resource was created (another rule\'s) is not the cutover', async () => {
     s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, {}, { logs: { autoAdvance: 1 } });
-    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() - 3 * 3_600_000 }]);
+    // By the orchestrator's clock, a minute before the resource's creation: an older rule delivered it.
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() - MIGRATION_CLOCK_BEHIND_MS - 60_000 }]);
     await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
     await sleep(500);
     expect(created()).toEqual([]);
@@ -123,6 +126,14 @@ describe('the cutover', () => {
     expect(first.response?.Reason).toMatch(/no ongoing CloudTrail event reached aws\/cloudtrail\/managementevents within 1 h of the telemetry rule's creation.*Check the rule in the CloudWatch console/);
     expect(created()).toEqual([]);
     expect((await record()).state).toBe('FAILED');
+  });
+
+  test('waitForCompletion whose deadline comes during the wait for ongoing events: FAILED, saying why waiting cannot work here', async () => {
+    s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, { waitForCompletion: true }, { logs: { autoAdvance: 1 } });
+    const { first } = await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1', { TimeoutSeconds: '2' }));
+    expect(first.status).toBe('FAILED');
+    expect(first.response?.Reason).toMatch(/the cutover is not measured yet: no ongoing event has reached aws\/cloudtrail\/managementevents.*Deploy the migration without waitForCompletion/);
+    expect(created()).toEqual([]);
   });
 
   test('a re-delivered Create during the wait for ongoing events starts one execution and one import', async () => {
@@ -192,10 +203,11 @@ describe('the stop of Lake ingestion', () => {
   test('ongoing events stopped arriving: the stop waits for them, then stops', async () => {
     s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, STOP, { logs: { autoAdvance: 1 } });
     await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
-    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: ruleStarted() }]);
+    // One event just after the resource's creation: the cutover; by the stop, it is not recent.
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: orchestratorNow() }]);
     await until(async () => (await record()).ingestionStop?.dueAt !== undefined, 60_000);
     // The parallel run (3.6 s here) ends with no event in the last "hour" (3.6 s): nothing is stopped.
-    await until(async () => Date.now() > (await record()).ingestionStop!.dueAt! + 5_000, 60_000);
+    await until(async () => orchestratorNow() > (await record()).ingestionStop!.dueAt! + 5_000, 60_000);
     expect(s.cloudTrail.stoppedIngestion).toEqual([]);
     expect((await record()).ingestionStop?.state).toBe('PENDING');
     s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() }]);
@@ -247,7 +259,7 @@ describe('the stop of Lake ingestion', () => {
     } finally {
       stop();
     }
-    expect((await record()).ingestionStop).toMatchObject({ state: 'STOPPED', message: expect.stringContaining('was not running any more') });
+    expect((await record()).ingestionStop).toMatchObject({ state: 'STOPPED', message: expect.stringContaining('STOPPED_INGESTION (it was not running any more)') });
     expect(s.cloudTrail.stoppedIngestion).toEqual([]);
   });
 
@@ -273,7 +285,7 @@ describe('the stop of Lake ingestion', () => {
       expect(StopIngestionAfterSeconds).toBe('7200');
       const { first } = await seq.updateStack(s.world.driver, s.ids['store-1'], withoutStop);
       expect(first.status).toBe('SUCCESS');
-      await until(async () => Date.now() > (await record()).ingestionStop!.dueAt! + 2_000, 120_000);
+      await until(async () => orchestratorNow() > (await record()).ingestionStop!.dueAt! + 2_000, 120_000);
     } finally {
       stop();
     }
@@ -287,10 +299,11 @@ describe('the stop of Lake ingestion', () => {
     s = await startMigrationScenario({ 'store-1': WITH_DATA }, STOP, { logs: { autoAdvance: 1 } });
     const stop = deliverContinuously(MANAGEMENT_EVENTS);
     try {
-      s.world.logs.addLogEvents(DATA_EVENTS, [{ timestamp: ruleStarted() }]);
       await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
+      // Data events delivered once, just after the resource's creation: the cutover; by the stop, not recent.
+      s.world.logs.addLogEvents(DATA_EVENTS, [{ timestamp: orchestratorNow() }]);
       await until(async () => (await record()).ingestionStop?.dueAt !== undefined, 60_000);
-      await until(async () => Date.now() > (await record()).ingestionStop!.dueAt! + 5_000, 60_000);
+      await until(async () => orchestratorNow() > (await record()).ingestionStop!.dueAt! + 5_000, 60_000);
       expect(s.cloudTrail.stoppedIngestion).toEqual([]);
       expect((await record()).ingestionStop?.state).toBe('PENDING');
       expect(s.world.logLines.join('\n')).toContain(`not stopping Lake ingestion yet: no ongoing event in ${DATA_EVENTS}`);
@@ -301,5 +314,20 @@ describe('the stop of Lake ingestion', () => {
     } finally {
       stop();
     }
+  });
+
+  test('a store PENDING_DELETION at the stop: not recorded as stopped, the message says to check it', async () => {
+    s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, STOP, { logs: { autoAdvance: 1 } });
+    const stop = deliverContinuously(MANAGEMENT_EVENTS);
+    try {
+      await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
+      await until(async () => (await record()).state === 'COMPLETED', 60_000);
+      s.cloudTrail.addStore({ arn: storeArn('store-1'), retentionPeriod: 3653, status: 'PENDING_DELETION' });
+      await until(async () => (await record()).ingestionStop?.state !== 'PENDING', 60_000);
+    } finally {
+      stop();
+    }
+    expect((await record()).ingestionStop).toMatchObject({ state: 'FAILED', message: expect.stringContaining('the store is PENDING_DELETION') });
+    expect(s.cloudTrail.stoppedIngestion).toEqual([]);
   });
 });

@@ -67,6 +67,15 @@ export async function startScenario(imports: Record<string, ImportDeclaration>, 
   return startWorld(template, logicalIds, Object.values(imports).map((d) => storeArn(d.store)), options);
 }
 
+/**
+ * In a migration scenario the orchestrator's clock runs this far behind the stand-ins': its waits
+ * are compressed but event times are not, so a cutover of the stand-ins' "now" would put the
+ * window's end in their future, which CreateImportTask refuses; deployed, the orchestrator waits.
+ * Ongoing events of a test are stamped from `Date.now() - 40 min`: after the resource's creation
+ * by the orchestrator's clock, and far enough in the stand-ins' past.
+ */
+export const MIGRATION_CLOCK_BEHIND_MS = 45 * 60_000;
+
 /** The management events of a store, as its selectors say. */
 export const MANAGEMENT_SELECTORS = [{ name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] }];
 export const MANAGEMENT_EVENTS = 'aws/cloudtrail/managementevents';
@@ -86,7 +95,9 @@ export async function startMigrationScenario(
     ...props,
   });
   const logicalIds = Object.fromEntries(Object.keys(stores).map((id, i) => [id, stack.getLogicalId(migration.imports[i].node.defaultChild as any)]));
-  return startWorld(Template.fromStack(stack).toJSON(), logicalIds, Object.keys(stores).map((id) => storeArn(id)), options);
+  // The function's clock runs behind the stand-ins' (see MIGRATION_CLOCK_BEHIND_MS).
+  const env = { ORCHESTRATOR_CLOCK_OFFSET_MS: String(-MIGRATION_CLOCK_BEHIND_MS), ...options.env };
+  return startWorld(Template.fromStack(stack).toJSON(), logicalIds, Object.keys(stores).map((id) => storeArn(id)), { ...options, env });
 }
 
 async function startWorld(template: any, logicalIds: Record<string, string>, storeArns: string[], options: ScenarioOptions): Promise<ScenarioWorld> {

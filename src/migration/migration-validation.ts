@@ -6,7 +6,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { CloudTrailLakeMigrationProps, MigrationOrganizationOptions } from './cloudtrail-lake-migration';
 import { parseEventDataStoreArn } from '../event-data-store-import/validation';
-import { STOP_GIVE_UP_MS } from '../orchestrator/contract';
+import { LAKE_DELIVERY_ALLOWANCE_MS, STOP_GIVE_UP_MS } from '../orchestrator/contract';
 import { DEFAULT_POLL_INTERVAL } from '../orchestrator/orchestrator';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -64,13 +64,16 @@ function checkExecutionHistory(props: CloudTrailLakeMigrationProps): void {
   const poll = props.handler?.pollInterval ?? DEFAULT_POLL_INTERVAL;
   const timeout = props.cutoverTimeout ?? Duration.hours(24);
   if (Token.isUnresolved(poll.toSeconds()) || Token.isUnresolved(timeout.toSeconds())) return;
-  const stopRetries = props.stopLakeIngestion ? STOP_GIVE_UP_MS / 1000 : 0;
-  const polls = (timeout.toSeconds() + stopRetries) / poll.toSeconds();
+  const overlap = props.cutoverOverlap ?? Duration.minutes(15);
+  if (Token.isUnresolved(overlap.toSeconds())) return;
+  // Polled: the wait for the first event, then for the window's end (the overlap plus Lake's allowance), and the stop's retries.
+  const others = overlap.toSeconds() + LAKE_DELIVERY_ALLOWANCE_MS / 1000 + (props.stopLakeIngestion ? STOP_GIVE_UP_MS / 1000 : 0);
+  const polls = (timeout.toSeconds() + others) / poll.toSeconds();
   if (polls * EVENTS_PER_POLL > MIGRATION_HISTORY_BUDGET) {
-    const maxSeconds = (MIGRATION_HISTORY_BUDGET / EVENTS_PER_POLL) * poll.toSeconds() - stopRetries;
-    throw new Error(`cutoverTimeout (${timeout.toHumanString()}) is too long for handler.pollInterval (${poll.toHumanString()}): the wait for the first ongoing event ` +
-      `polls ${Math.round(polls)} times${stopRetries ? ' (with the stop\'s 24 hours of retries)' : ''}, more than one Step Functions execution's history holds. ` +
-      `Use at most ${Duration.seconds(Math.max(0, Math.floor(maxSeconds / 3600) * 3600)).toHumanString()}, or a longer pollInterval.`);
+    const maxHours = Math.floor(((MIGRATION_HISTORY_BUDGET / EVENTS_PER_POLL) * poll.toSeconds() - others) / 3600);
+    throw new Error(`cutoverTimeout (${timeout.toHumanString()}) is too long for handler.pollInterval (${poll.toHumanString()}): the migration's waits ` +
+      `poll ${Math.round(polls)} times, more than one Step Functions execution's history holds. ` +
+      (maxHours >= 1 ? `Use a cutoverTimeout of at most ${Duration.hours(maxHours).toHumanString()}, or a longer pollInterval.` : 'Use a longer pollInterval.'));
   }
 }
 

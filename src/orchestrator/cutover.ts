@@ -119,6 +119,8 @@ export type StopOutcome = 'STOP_PENDING' | 'ENDED';
 
 export interface StopResult {
   readonly outcome: StopOutcome;
+  /** STOP_PENDING before the parallel run has ended: when it ends (the state machine sleeps until then). */
+  readonly dueAt?: number;
   /** What happened, for the event and the topic; undefined: nothing to tell. */
   readonly told?: { readonly state: IngestionStopPlan['state']; readonly message: string };
 }
@@ -134,7 +136,8 @@ export async function stopIngestionWhenDue(rt: Runtime, ledger: Ledger, record: 
   if (record.state !== 'COMPLETED') {
     return settleStop(ledger, record, plan, 'SKIPPED', `the import ended ${record.state}, not COMPLETED: Lake ingestion keeps running, so no history is lost`);
   }
-  if (plan.dueAt === undefined || rt.now() < plan.dueAt) return { outcome: 'STOP_PENDING' };
+  if (plan.dueAt === undefined) return settleStop(ledger, record, plan, 'FAILED', 'the stop had no due time (an orchestrator fault): Lake ingestion keeps running');
+  if (rt.now() < plan.dueAt) return { outcome: 'STOP_PENDING', dueAt: plan.dueAt };
   // Every category the store collects must still arrive elsewhere: one silent group keeps Lake on.
   const silent = await groupsWithoutRecentEvents(rt, record);
   if (silent.length > 0) {
@@ -209,7 +212,9 @@ async function storeStatus(rt: Runtime, record: OwnerRecord): Promise<string | u
 }
 
 async function settleStop(ledger: Ledger, record: OwnerRecord, plan: IngestionStopPlan, state: IngestionStopPlan['state'], message: string, stoppedAt?: number): Promise<StopResult> {
-  await ledger.update(record, { ingestionStop: { ...plan, state, message, stoppedAt } });
+  // What an Update or a Delete wrote meanwhile (a new parallel run) is kept; the outcome is this step's.
+  const current = (await ledger.get(record))?.ingestionStop ?? plan;
+  await ledger.update(record, { ingestionStop: { ...current, state, message, stoppedAt } });
   return { outcome: 'ENDED', told: { state, message } };
 }
 

@@ -87,6 +87,8 @@ export function orchestratorDefinition(scope: Construct, options: DefinitionOpti
   const notifyStop = publish('PublishIngestionEvent');
   notifyStop.addCatch(done, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
   stopIngestion.next(new sfn.Choice(scope, 'Stopped?')
+    // The parallel run not over (an Update lengthened it): sleep until its end; over, but no recent events: poll.
+    .when(sfn.Condition.and(is('STOP_PENDING'), sfn.Condition.isPresent('$.result.stopIngestionAt')), waitForParallelRun)
     .when(is('STOP_PENDING'), wait('WaitToStopIngestion', options.pollInterval).next(stopIngestion))
     .when(sfn.Condition.booleanEquals('$.result.notify', true), notifyStop.next(done))
     .otherwise(done));

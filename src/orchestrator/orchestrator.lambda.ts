@@ -24,7 +24,8 @@ const timeScale = Number(process.env.ORCHESTRATOR_TIME_SCALE ?? '1') || 1;
  * Test-only: the function's clock runs this far off (negative: behind). With compressed waits, a
  * clock behind the stand-ins' keeps a measured window's end in their past. Unset when deployed.
  */
-const clockOffsetMs = Number(process.env.ORCHESTRATOR_CLOCK_OFFSET_MS ?? '0') || 0;
+const clockOffset = Number(process.env.ORCHESTRATOR_CLOCK_OFFSET_MS ?? '0');
+const clockOffsetMs = Number.isFinite(clockOffset) ? clockOffset : 0;
 
 // Clients at module scope: reused across warm invocations.
 const runtime: Runtime = {

@@ -164,7 +164,7 @@ async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> 
   // The same import (settings or role changed, or a rollback to it): keep it, whatever its status.
   await retireAbandonedReplacements(rt, ledger, event, old);
   const reply = replyTo(event)(oldId);
-  const plans = migrationPlansAfterUpdate(rt, old, request);
+  const plans = await migrationPlansAfterUpdate(rt, old, request);
   if (typeof plans === 'string') return answer(rt, reply, { status: 'FAILED', reason: `${event.LogicalResourceId}: ${plans}` });
   const kept = (await ledger.update(old, {
     removalPolicy: request.removalPolicy,
@@ -190,26 +190,32 @@ async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> 
 
 /**
  * A migration's settings changed on the same import: a cutover not measured yet takes the new
- * settings; a pending stop of Lake ingestion takes the new parallel run, or is cancelled when the
- * stop is turned off. Turning the stop on for an import whose execution has ended cannot be carried
- * out: the answer (a string) says what to do instead.
+ * settings (a measured one stays: the window is fixed); the stop of Lake ingestion is cancelled when
+ * turned off, and takes the new parallel run when on (also turned on again by a rollback). The stop
+ * is carried out by the record's execution: turning it on when that has ended cannot be done, and
+ * the answer (a string) says what to do instead.
  */
-function migrationPlansAfterUpdate(rt: Runtime, old: OwnerRecord, request: ImportRequest): Partial<Pick<OwnerRecord, 'cutover' | 'ingestionStop'>> | string {
+async function migrationPlansAfterUpdate(rt: Runtime, old: OwnerRecord, request: ImportRequest): Promise<Partial<Pick<OwnerRecord, 'cutover' | 'ingestionStop'>> | string> {
   const changes: { cutover?: OwnerRecord['cutover']; ingestionStop?: OwnerRecord['ingestionStop'] } = {};
   if (old.cutover && request.cutover && old.cutover.cutoverTime === undefined) changes.cutover = { ...old.cutover, ...request.cutover };
   const stop = old.ingestionStop;
   if (request.stopIngestionAfterMs === undefined) {
     if (stop?.state === 'PENDING') changes.ingestionStop = { ...stop, state: 'CANCELLED', message: 'stopLakeIngestion was turned off by an Update: Lake ingestion keeps running' };
-  } else if (stop?.state === 'PENDING') {
-    const changed = { ...stop, parallelRunMs: request.stopIngestionAfterMs };
-    changes.ingestionStop = stop.dueAt === undefined ? changed : { ...changed, dueAt: stopDueAt(rt, old, changed) };
-  } else if (!stop && request.cutover) {
-    if (!LIVE_STATES.includes(old.state)) {
-      return `stopLakeIngestion was turned on after the import ended ${old.state}: nothing waits to stop Lake ingestion any more. ` +
-        `Stop it by hand (\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${old.sourceArn}\`), or deploy without stopLakeIngestion.`;
-    }
-    changes.ingestionStop = { parallelRunMs: request.stopIngestionAfterMs, state: 'PENDING' };
+    return changes;
   }
+  if (!request.cutover || stop?.state === 'STOPPED') return changes;
+  const unchanged = stop?.state === 'PENDING' && stop.parallelRunMs === request.stopIngestionAfterMs;
+  if (unchanged) return changes;
+  // A stop to (re)plan: only a live record, or a completed one whose execution still waits out the parallel run, can carry it out.
+  const canStop = LIVE_STATES.includes(old.state) || (old.state === 'COMPLETED' && !old.retiredAt && await executionRuns(rt, old));
+  if (!canStop) {
+    return `stopLakeIngestion (a parallel run of ${Math.round(request.stopIngestionAfterMs / 3_600_000)} h) cannot be carried out: the import ended ${old.state} ` +
+      'and its execution has ended. Stop Lake ingestion by hand ' +
+      `(\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${old.sourceArn}\`), or deploy without stopLakeIngestion.`;
+  }
+  const planned: NonNullable<OwnerRecord['ingestionStop']> = { parallelRunMs: request.stopIngestionAfterMs, state: 'PENDING' };
+  // Once the import has completed, the execution waits for dueAt: give it the new one.
+  changes.ingestionStop = old.state === 'COMPLETED' && old.cutover?.cutoverTime !== undefined ? { ...planned, dueAt: stopDueAt(rt, old, planned) } : planned;
   return changes;
 }
 

@@ -285,7 +285,11 @@ async function scheduleIngestionStop(rt: Runtime, ledger: Ledger, record: OwnerR
 /** After the parallel run: stop the store's Lake ingestion, or say why not. */
 async function stepStopIngestion(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<FinishOutput> {
   const result = await stopIngestionWhenDue(rt, ledger, record);
-  if (result.outcome === 'STOP_PENDING' || !result.told) return { outcome: result.outcome, notify: false };
+  if (result.outcome === 'STOP_PENDING' || !result.told) {
+    // Before the parallel run's end (moved by an Update), sleep until it; after it, poll for recent events.
+    const stopIngestionAt = result.dueAt !== undefined ? new Date(result.dueAt).toISOString() : undefined;
+    return { outcome: result.outcome, notify: false, stopIngestionAt };
+  }
   const { state, message } = result.told;
   const full = `CloudTrail Lake ingestion of ${record.sourceArn} (${record.logicalResourceId}): ${state}. ${message}`;
   if (record.notificationTopicArn) await tellTopic(rt, record, `CloudTrail Lake ingestion ${state.toLowerCase()}: ${record.logicalResourceId}`, full);
@@ -321,9 +325,12 @@ async function stepRecordFailure(rt: Runtime, ledger: Ledger, record: OwnerRecor
   const cause = caught?.Cause ? `: ${caught.Cause}` : '';
   const running = record.state === 'STARTED' ? ` Import ${record.importId} may still be running: check \`npx cdk-eventdatastore-import status\`.` : '';
   await ledger.update(record, { state: 'FAILED', errorMessage: `the orchestrator stopped on ${caught?.Error ?? 'an error'}${cause}.${running}` }, ['SCHEDULED', 'CREATING', 'UNCERTAIN', 'STARTED']);
-  if (record.state === 'COMPLETED' && record.ingestionStop?.state === 'PENDING') {
-    // The import completed; the stop of Lake ingestion is what failed: say so, ingestion keeps running.
-    await ledger.update(record, { ingestionStop: { ...record.ingestionStop, state: 'FAILED', message: `the orchestrator stopped on ${caught?.Error ?? 'an error'}${cause}: Lake ingestion keeps running; stop it by hand (\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${record.sourceArn}\`)` } });
+  if (record.ingestionStop?.state === 'PENDING') {
+    // The stop cannot happen any more: after a completed import, the stop itself failed; before, the import did not complete.
+    const stop = record.state === 'COMPLETED'
+      ? { state: 'FAILED' as const, message: `the orchestrator stopped on ${caught?.Error ?? 'an error'}${cause}: Lake ingestion may still be running; check the store and stop it by hand if so (\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${record.sourceArn}\`)` }
+      : { state: 'SKIPPED' as const, message: 'the import did not complete: Lake ingestion keeps running, so no history is lost' };
+    await ledger.update(record, { ingestionStop: { ...record.ingestionStop, ...stop } });
   }
   await releaseSlot(ledger, record);
   await answerDue(rt, ledger, (await ledger.get(record))!);

@@ -330,4 +330,40 @@ describe('the stop of Lake ingestion', () => {
     expect((await record()).ingestionStop).toMatchObject({ state: 'FAILED', message: expect.stringContaining('the store is PENDING_DELETION') });
     expect(s.cloudTrail.stoppedIngestion).toEqual([]);
   });
+
+  test('the stop turned off, then on again by a rollback during the parallel run: Lake ingestion is stopped once', async () => {
+    // The execution sleeps through the parallel run (2 s a sleep here), as deployed: the rollback finds it waiting.
+    s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, { stopLakeIngestion: true, parallelRun: Duration.hours(2) },
+      { logs: { autoAdvance: 1 }, dynamicWaitMs: 2_000 });
+    const stop = deliverContinuously(MANAGEMENT_EVENTS);
+    try {
+      await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
+      await until(async () => (await record()).ingestionStop?.dueAt !== undefined, 60_000);
+      const withStop = s.props('store-1');
+      const { StopIngestionAfterSeconds, ...withoutStop } = withStop as Record<string, unknown>;
+      expect(StopIngestionAfterSeconds).toBe('7200');
+      expect((await seq.updateStack(s.world.driver, s.ids['store-1'], withoutStop)).first.status).toBe('SUCCESS');
+      expect((await record()).ingestionStop?.state).toBe('CANCELLED');
+      // CloudFormation rolls the Update back: the old properties, stop on.
+      expect((await seq.updateStack(s.world.driver, s.ids['store-1'], withStop)).first.status).toBe('SUCCESS');
+      expect((await record()).ingestionStop?.state).toBe('PENDING');
+      await until(async () => (await record()).ingestionStop?.state === 'STOPPED', 60_000);
+    } finally {
+      stop();
+    }
+    expect(s.cloudTrail.stoppedIngestion).toEqual([storeArn('store-1')]);
+    expect(await recordsOf(s)).toHaveLength(1);
+  });
+
+  test('the stop turned on after the execution has ended: the Update fails, saying how to stop by hand', async () => {
+    s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, {}, { logs: { autoAdvance: 1 } });
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: ruleStarted() }]);
+    await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
+    await until(async () => (await record()).state === 'COMPLETED', 60_000);
+    await s.world.idle(30_000);
+    const { first } = await seq.updateStack(s.world.driver, s.ids['store-1'], s.props('store-1', { StopIngestionAfterSeconds: '86400' }));
+    expect(first.status).toBe('FAILED');
+    expect(first.response?.Reason).toMatch(/cannot be carried out: the import ended COMPLETED and its execution has ended\. Stop Lake ingestion by hand \(`aws cloudtrail stop-event-data-store-ingestion/);
+    expect(s.cloudTrail.stoppedIngestion).toEqual([]);
+  });
 });

@@ -48,6 +48,8 @@ export interface ScenarioOptions {
   readonly timeScale?: number;
   /** Longest compressed Wait or Retry interval of the state machine, ms (the stand-in's default unless given). */
   readonly maxWaitMs?: number;
+  /** Wait states timed from the input (the parallel run's end), ms: the stand-in's default unless given. */
+  readonly dynamicWaitMs?: number;
   /** More environment for the bundle (wins over the defaults), e.g. another service's endpoint. */
   readonly env?: Record<string, string>;
 }
@@ -111,6 +113,7 @@ async function startWorld(template: any, logicalIds: Record<string, string>, sto
     serviceTimeoutMs: options.serviceTimeoutMs ?? 10_000,
     timeScale: options.timeScale,
     maxWaitMs: options.maxWaitMs,
+    dynamicWaitMs: options.dynamicWaitMs,
     env: {
       // The function's own waits (by default: IAM retries 240 ms, settle period 180 ms).
       ORCHESTRATOR_TIME_SCALE: String(options.timeScale ?? 0.001),

@@ -27,6 +27,8 @@ export interface WorldOptions {
   /** Step Functions time compression (see StepFunctionsStandInOptions). */
   readonly timeScale?: number;
   readonly maxWaitMs?: number;
+  /** Wait states timed from the input (a timestamp), ms (see StepFunctionsStandInOptions). */
+  readonly dynamicWaitMs?: number;
   /** CloudFormation's wait for a response, compressed. Default 5000 ms. */
   readonly serviceTimeoutMs?: number;
   readonly stackName?: string;
@@ -57,7 +59,9 @@ export class DeployTimeWorld {
 
     const world = new DeployTimeWorld(template, names, resources, dynamodb);
     world.logs = await CloudWatchLogsStandIn.start({ account: '111122223333', ...options.logs });
-    world.stepFunctions = await StepFunctionsStandIn.start({ timeScale: options.timeScale, maxWaitMs: options.maxWaitMs });
+    world.stepFunctions = await StepFunctionsStandIn.start({
+      timeScale: options.timeScale, maxWaitMs: options.maxWaitMs, dynamicWaitMs: options.dynamicWaitMs,
+    });
     world.cloudFormation = await CloudFormationStandIn.start();
     world.loadBundle(options, serviceToken);
     world.stepFunctions.taskHandlers = taskHandlers({

@@ -288,7 +288,7 @@ describe('bad input names the prop, the value and what is valid', () => {
       /^cutoverTimeout must be between 1 hour and 30 days, got 5 minutes/],
     ['a cutover wait longer than an execution\'s history holds', (s) => new CloudTrailLakeMigration(s, 'M', {
       stores: [arnStore()], cutoverTimeout: Duration.days(10), handler: { pollInterval: Duration.minutes(5) },
-    }), /^cutoverTimeout \(10 days\) is too long for handler.pollInterval \(5 minutes\): the wait for the first ongoing event polls 2880 times.*Use at most 5 days/],
+    }), /^cutoverTimeout \(10 days\) is too long for handler.pollInterval \(5 minutes\): the migration's waits poll 2886 times.*Use a cutoverTimeout of at most 5 days/],
     ['stopping a store whose Insights events no rule delivers', (s) => new CloudTrailLakeMigration(s, 'M', {
       stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: [...DATA_SELECTORS, { fieldSelectors: [{ field: 'eventCategory', equalTo: ['Insight'] }] }] })],
       stopLakeIngestion: true,

@@ -1,4 +1,4 @@
-import { Duration, IResolvable, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,7 +9,6 @@ import { BoundMigrationSource, MigrationSource } from './migration-source';
 import { checkMigrationProps, checkOrganizationAccount, checkStoreEnvironment } from './migration-validation';
 import { EventDataStoreImport } from '../event-data-store-import/event-data-store-import';
 import { warn } from '../event-data-store-import/validation';
-import { destinationLogGroupName, eventDataStoreIdOf } from '../orchestrator/contract';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
 import { TelemetryEvaluation } from '../telemetry-evaluation/telemetry-evaluation';
 
@@ -396,9 +395,4 @@ export class CloudTrailLakeMigration extends Construct {
       logGroupNames,
     }));
   }
-}
-
-/** The import log group of a store, by ARN (for documentation and tests). @internal */
-export function historyLogGroupOf(eventDataStoreArn: string): string | undefined {
-  return Token.isUnresolved(eventDataStoreArn) ? undefined : destinationLogGroupName(eventDataStoreIdOf(eventDataStoreArn));
 }

@@ -127,16 +127,13 @@ export function mergeSelectors(lists: ReadonlyArray<RuleSelector[] | IResolvable
     if (Token.isUnresolved(list)) {
       throw new Error('the advancedEventSelectors of one store are a single token, and there are several stores to merge into one telemetry rule: give them as a list, or migrate that store in its own CloudTrailLakeMigration');
     }
+    // Identical field selectors are one selector, whatever their names.
     for (const selector of list as RuleSelector[]) {
-      const key = Token.isUnresolved(selector) ? `token:${merged.length}` : JSON.stringify(withoutName(selector));
+      const key = Token.isUnresolved(selector) ? `token:${merged.length}` : JSON.stringify(selector.fieldSelectors);
       if (seen.has(key)) continue;
       seen.add(key);
       merged.push(selector);
     }
   }
   return merged as RuleSelector[];
-}
-
-function withoutName(selector: RuleSelector): unknown {
-  return selector.fieldSelectors;
 }

@@ -5,18 +5,16 @@
  * and ongoing events still arrive). Both are steps of the record's execution.
  */
 import { GetEventDataStoreCommand, StopEventDataStoreIngestionCommand } from '@aws-sdk/client-cloudtrail';
-import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { LAKE_DELIVERY_ALLOWANCE_MS, RECENT_DELIVERY_MS, STOP_GIVE_UP_MS } from './contract';
 import { subjectOf } from './imports';
 import { Runtime } from './runtime';
 import { Ledger } from '../ledger/ledger';
 import { CutoverPlan, IngestionStopPlan, OwnerRecord } from '../ledger/record';
 import { classifyError, errorMessage, errorName, withRetries } from '../shared/aws-errors';
+import { earliestEventSince as firstEventSince } from '../shared/log-events';
 
 /** Up to this many events are read to find a group's earliest (more only narrows the overlap). */
 const FIRST_EVENTS_PAGE = 100;
-/** Empty pages followed before a group counts as having no event yet. */
-const MAX_EMPTY_PAGES = 5;
 
 export type CutoverOutcome = 'CUTOVER_READY' | 'CUTOVER_PENDING' | 'ENDED';
 
@@ -41,8 +39,7 @@ export async function awaitCutover(rt: Runtime, ledger: Ledger, record: OwnerRec
       }, ['SCHEDULED']);
       return 'ENDED';
     }
-    const now = rt.now();
-    const readyAt = now + rt.timeScale * Math.max(0, end + LAKE_DELIVERY_ALLOWANCE_MS - now);
+    const readyAt = reachedAt(rt, end + LAKE_DELIVERY_ALLOWANCE_MS);
     await ledger.update(record, { cutover: { ...measured, readyAt }, window: { startEventTime: start, endEventTime: end } }, ['SCHEDULED']);
     rt.log(`${subjectOf(record)}: ongoing ingestion demonstrably started at ${iso(measured.cutoverTime)}; the import's window ends at ${iso(end)} ` +
       `(${Math.round(plan.overlapMs / 60_000)} min of overlap) and is created from ${iso(readyAt)}`);
@@ -85,34 +82,21 @@ async function noOngoingEventsYet(rt: Runtime, ledger: Ledger, record: OwnerReco
   return 'CUTOVER_PENDING';
 }
 
-/** The earliest event from `since` on in a log group (undefined: none yet, or no group yet). */
-export async function earliestEventSince(rt: Runtime, record: OwnerRecord, logGroupName: string, since: number): Promise<number | undefined> {
-  let nextToken: string | undefined;
-  // FilterLogEvents may answer an empty page with a token while events exist: follow a few pages.
-  for (let page = 0; page < MAX_EMPTY_PAGES; page++) {
-    let answer;
-    try {
-      answer = await withRetries(rt, { subject: subjectOf(record), call: 'FilterLogEvents' }, () =>
-        rt.logs.send(new FilterLogEventsCommand({ logGroupName, startTime: since, limit: FIRST_EVENTS_PAGE, nextToken })));
-    } catch (error) {
-      // The rule creates the group with its first delivery.
-      if (classifyError(error) === 'not-found') return undefined;
-      throw error;
-    }
-    const times = (answer.events ?? []).map((e) => e.timestamp).filter((t): t is number => t !== undefined);
-    // Whatever order the page is in, its earliest is no earlier than the group's: never a gap, at most more overlap.
-    if (times.length > 0) return Math.min(...times);
-    nextToken = answer.nextToken;
-    if (!nextToken) return undefined;
-  }
-  return undefined;
+/** The earliest ongoing event of a group from `since` on, with the orchestrator's retries (undefined: none yet). */
+function earliestEventSince(rt: Runtime, record: OwnerRecord, logGroupName: string, since: number): Promise<number | undefined> {
+  return firstEventSince((command) => withRetries(rt, { subject: subjectOf(record), call: 'FilterLogEvents' }, () => rt.logs.send(command)),
+    logGroupName, since, FIRST_EVENTS_PAGE);
+}
+
+/** An event time `eventTime` reached on the orchestrator's clock: itself when deployed; sooner in tests, whose waits are compressed. */
+function reachedAt(rt: Runtime, eventTime: number): number {
+  const now = rt.now();
+  return now + rt.timeScale * Math.max(0, eventTime - now);
 }
 
 /** When the stop of Lake ingestion is due: the parallel run after the cutover, and not before now (the import has just completed). */
 export function stopDueAt(rt: Runtime, record: OwnerRecord, plan: IngestionStopPlan): number {
-  const now = rt.now();
-  const parallelRunEnds = (record.cutover?.cutoverTime ?? now) + plan.parallelRunMs;
-  return now + rt.timeScale * Math.max(0, parallelRunEnds - now);
+  return reachedAt(rt, (record.cutover?.cutoverTime ?? rt.now()) + plan.parallelRunMs);
 }
 
 export type StopOutcome = 'STOP_PENDING' | 'ENDED';

@@ -10,7 +10,7 @@ import { destinationLogGroupName, eventDataStoreIdOf } from './contract';
 import { stopDueAt } from './cutover';
 import { subjectOf } from './imports';
 import { CloudFormationRequest, describesRecord, ImportRequest, isRecordId, parseProperties, recordIdOf, windowOf } from './request';
-import { answer, attributesOf, dueAnswer } from './responses';
+import { answer, attributesOf, dueAnswer, replyTo } from './responses';
 import { retire } from './retire';
 import { Runtime } from './runtime';
 import { executionRuns } from './slots';
@@ -36,17 +36,6 @@ export async function handleRequest(rt: Runtime, event: CloudFormationRequest): 
     const physicalResourceId = event.RequestType === 'Create' ? recordIdOf(event) : event.PhysicalResourceId ?? recordIdOf(event);
     await answer(rt, reply(physicalResourceId), { status: 'FAILED', reason: error instanceof ImportFailure ? error.message : `${event.LogicalResourceId}: ${errorMessage(error)}` });
   }
-}
-
-function replyTo(event: CloudFormationRequest) {
-  return (physicalResourceId: string): Omit<PendingResponse, 'deadline'> => ({
-    requestType: event.RequestType,
-    requestId: event.RequestId,
-    responseUrl: event.ResponseURL,
-    stackId: event.StackId,
-    logicalResourceId: event.LogicalResourceId,
-    physicalResourceId,
-  });
 }
 
 /** A Create, or an Update that asks for another import: a new owner record and its execution. */

@@ -3,6 +3,7 @@
  * whichever piece of deploy-time code reaches it (the request handler or a state machine step).
  */
 import { destinationLogGroupName, eventDataStoreIdOf, ImportAttributes } from './contract';
+import type { CloudFormationRequest } from './request';
 import { Runtime } from './runtime';
 import { Ledger } from '../ledger/ledger';
 import { OwnerRecord, PendingResponse } from '../ledger/record';
@@ -21,6 +22,18 @@ export interface Answer {
 
 /** What answering needs of the runtime: a clock for the retries and the PUT (any custom resource's handler has them). */
 export type AnswerRuntime = RetryClock & Pick<Runtime, 'putResponse'>;
+
+/** Where the answer to a request goes, by the physical ID it is answered with. */
+export function replyTo(event: CloudFormationRequest) {
+  return (physicalResourceId: string): Omit<PendingResponse, 'deadline'> => ({
+    requestType: event.RequestType,
+    requestId: event.RequestId,
+    responseUrl: event.ResponseURL,
+    stackId: event.StackId,
+    logicalResourceId: event.LogicalResourceId,
+    physicalResourceId,
+  });
+}
 
 export async function answer(rt: AnswerRuntime, request: Omit<PendingResponse, 'deadline'>, reply: Answer): Promise<void> {
   let reason = reply.reason && reply.reason.length > MAX_REASON ? `${reply.reason.slice(0, MAX_REASON)}...` : reply.reason;

@@ -252,7 +252,7 @@ async function stepFinish(rt: Runtime, ledger: Ledger, record: OwnerRecord): Pro
     destinationLogGroupName: record.destinationArn ? logGroupNameOf(record.destinationArn) : record.expectedLogGroupName,
     destinationMismatch: record.destinationMismatch ?? null,
     errorMessage: record.errorMessage ?? null,
-    cutoverTime: record.cutover?.cutoverTime !== undefined ? new Date(record.cutover.cutoverTime).toISOString() : null,
+    cutoverTime: cutoverTimeOf(record),
     ingestionStopAt: stopIngestionAt ?? null,
   };
   const verdict = record.state === 'COMPLETED' ? 'completed' : record.state === 'CANCELLED' ? 'was cancelled' : 'failed';
@@ -304,10 +304,15 @@ async function stepStopIngestion(rt: Runtime, ledger: Ledger, record: OwnerRecor
       eventDataStoreArn: record.sourceArn,
       importId: record.importId ?? null,
       ingestionStop: state,
-      cutoverTime: record.cutover?.cutoverTime !== undefined ? new Date(record.cutover.cutoverTime).toISOString() : null,
+      cutoverTime: cutoverTimeOf(record),
       message: full,
     },
   };
+}
+
+/** The cutover, for an event's detail (ISO 8601; null: none, or not measured). */
+function cutoverTimeOf(record: OwnerRecord): string | null {
+  return record.cutover?.cutoverTime !== undefined ? new Date(record.cutover.cutoverTime).toISOString() : null;
 }
 
 /** A topic that cannot be told must not fail an import that has ended: it is logged. */

@@ -11,7 +11,6 @@ import {
   DescribeImportTaskBatchesCommand,
   DescribeImportTasksCommand,
   DescribeImportTasksCommandInput,
-  FilterLogEventsCommand,
   Import,
   ImportBatch,
 } from '@aws-sdk/client-cloudwatch-logs';
@@ -21,6 +20,7 @@ import { Ledger } from '../ledger/ledger';
 import { CutoverPlan, IngestionStopPlan, OwnerRecord, RecordState } from '../ledger/record';
 import { RECENT_DELIVERY_MS, RESOURCE_TYPE } from '../orchestrator/contract';
 import { errorMessage, errorName } from '../shared/aws-errors';
+import { earliestEventSince } from '../shared/log-events';
 
 /** The largest page DescribeImportTasks and DescribeImportTaskBatches accept. */
 export const PAGE_LIMIT = 50;
@@ -341,9 +341,6 @@ export class ImportCollector {
   }
 }
 
-/** Pages of FilterLogEvents read at most before a group counts as silent (a page may come back empty with a token). */
-const DELIVERY_PAGES = 5;
-
 /**
  * Whether a telemetry rule delivers to `logGroupName`: FilterLogEvents from an hour before `now`,
  * `limit` 1. A group that does not exist (yet) is silent; any other error (AccessDenied...) makes
@@ -353,18 +350,10 @@ export async function checkDelivery(
   logs: CloudWatchLogsClient, logGroupName: string, now: number, sendOptions: { abortSignal?: AbortSignal } = {},
 ): Promise<DeliveryCheck> {
   try {
-    let nextToken: string | undefined;
-    for (let page = 0; page < DELIVERY_PAGES; page++) {
-      const command = new FilterLogEventsCommand({ logGroupName, startTime: now - RECENT_DELIVERY_MS, limit: 1, nextToken });
-      const response = await logs.send(command, sendOptions);
-      if ((response.events ?? []).length > 0) return { logGroupName, state: 'delivering' };
-      nextToken = response.nextToken;
-      if (!nextToken) break;
-    }
-    return { logGroupName, state: 'silent' };
+    const found = await earliestEventSince((command) => logs.send(command, sendOptions), logGroupName, now - RECENT_DELIVERY_MS, 1);
+    return { logGroupName, state: found === undefined ? 'silent' : 'delivering' };
   } catch (e) {
     if (sendOptions.abortSignal?.aborted) throw e;
-    if (errorName(e) === 'ResourceNotFoundException') return { logGroupName, state: 'silent' };
     return { logGroupName, state: 'unknown', error: `${errorName(e)}: ${errorMessage(e)}` };
   }
 }

@@ -13,7 +13,7 @@ import {
 } from './contract';
 import type { ObservabilityAdminOperation, TelemetryEvaluationState } from './observability-admin';
 import { CloudFormationRequest } from '../orchestrator/request';
-import { answer, AnswerRuntime } from '../orchestrator/responses';
+import { answer, AnswerRuntime, replyTo } from '../orchestrator/responses';
 import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
 
 /** The four calls, as the hand-made client (or, later, the SDK client behind an adapter) offers them. */
@@ -55,14 +55,7 @@ export class TelemetryEvaluationFailure extends Error {
 
 export async function handleTelemetryEvaluationRequest(rt: TelemetryEvaluationRuntime, event: CloudFormationRequest): Promise<void> {
   const props = event.ResourceProperties as unknown as TelemetryEvaluationProperties;
-  const reply = (physicalResourceId: string) => ({
-    requestType: event.RequestType,
-    requestId: event.RequestId,
-    responseUrl: event.ResponseURL,
-    stackId: event.StackId,
-    logicalResourceId: event.LogicalResourceId,
-    physicalResourceId,
-  });
+  const reply = replyTo(event);
   if (event.RequestType === 'Delete') {
     // Never stopped: other telemetry rules, and the console, rely on it. Nothing is called.
     const physicalId = event.PhysicalResourceId ?? physicalIdOf('ACCOUNT');

@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 /**
@@ -66,23 +66,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  // The status and preflight commands (a bin of the package) need these at run time; jsii
-  // requires them bundled. DynamoDB: `status` reads the ledger; CloudTrail, KMS, IAM and STS are
-  // read by `preflight`. The orchestrator function bundles its own copies (esbuild).
-  bundledDeps: [
+  // The library needs nothing at run time besides aws-cdk-lib and constructs: the deploy-time
+  // function and the CLI (`status`, `preflight`) are esbuild bundles (assets/) that carry their
+  // own SDK clients, commander and cli-progress. The CLI's sources are no part of jsii's
+  // compilation (excludeTypescript below): tsc checks them through tsconfig.dev.json, esbuild builds them.
+  devDeps: [
+    // Bundled into the orchestrator function (esbuild). DynamoDB: the ledger, which `status` reads too.
     CLOUDWATCH_LOGS_SDK,
-    '@aws-sdk/client-cloudformation@^3.952.0',
     '@aws-sdk/client-dynamodb@^3.952.0',
     '@aws-sdk/lib-dynamodb@^3.952.0',
-    '@aws-sdk/client-cloudtrail@^3.952.0',
-    '@aws-sdk/client-kms@^3.952.0',
-    '@aws-sdk/client-iam@^3.952.0',
-    '@aws-sdk/client-sts@^3.952.0',
-    'commander@^14',
-    'cli-progress@^3',
-  ],
-  devDeps: [
-    // Bundled into the orchestrator function only (esbuild), not needed by the package at run time.
     '@aws-sdk/client-sfn@^3.952.0',
     '@aws-sdk/client-sns@^3.952.0',
     // The hand-made ObservabilityAdmin client (src/telemetry-evaluation/observability-admin.ts) is
@@ -93,6 +85,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/core@^3.41.1',
     '@smithy/node-http-handler@^4.14.2',
     '@aws-sdk/credential-provider-node@^3.972.99',
+    // Bundled into the CLI only (bundle:cli): CloudFormation is read by `status --stack` and
+    // `preflight --stack`; CloudTrail, KMS, IAM and STS by `preflight`.
+    '@aws-sdk/client-cloudformation@^3.952.0',
+    '@aws-sdk/client-cloudtrail@^3.952.0',
+    '@aws-sdk/client-kms@^3.952.0',
+    '@aws-sdk/client-iam@^3.952.0',
+    '@aws-sdk/client-sts@^3.952.0',
+    'commander@^14',
+    'cli-progress@^3',
     '@types/cli-progress',
     'cdk-nag@^3',
     '@cdklabs/cdk-validator-cfnguard',
@@ -110,6 +111,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   experimentalIntegRunner: true,
+
+  // The CLI is a program of its own, shipped as one bundle (bundle:cli): jsii does not compile it
+  // into lib/, where its imports (devDependencies) would not resolve.
+  excludeTypescript: ['src/status/**', 'src/preflight/**'],
 
   jestOptions: {
     // The test task must fail when a snapshot changes; `npx projen test:update` rewrites them.
@@ -244,18 +249,48 @@ latestCdk.exec(`node -e "const v = (p) => require('./${LATEST_CDK_DIR}/node_modu
 latestCdk.exec('jest --no-ci --passWithNoTests --config test/latest-cdk/jest.config.js', { receiveArgs: true });
 
 // ---------------------------------------------------------------------------------------------
-// For colleagues: the status command, and the benchmarks (never part of test:ci).
-project.addBins({ 'cdk-eventdatastore-import': 'lib/status/cli.js' });
+// The status and preflight commands: one esbuild bundle, as the deploy-time function is, built by
+// `bundle` (so before compile, tests and packaging). Everything inside but aws-cdk-lib (a peer
+// dependency: the CLI reads its region list, 1.2 MB that every consumer has installed already);
+// Node.js 20 is the package's minimum. esbuild keeps cli.ts's `#!/usr/bin/env node` line.
+const CLI_BUNDLE = 'assets/cli/index.js';
+const bundleCli = project.addTask('bundle:cli', {
+  description: `Bundle the status/preflight CLI (src/status/cli.ts) into ${CLI_BUNDLE}`,
+});
+bundleCli.execArgs(['esbuild', '--bundle', 'src/status/cli.ts', '--target=node20', '--platform=node', `--outfile=${CLI_BUNDLE}`,
+  '--tsconfig=test/tsconfig.json', '--minify', '--external:aws-cdk-lib', '--log-level=warning']);
+project.tasks.tryFind('bundle')!.spawn(bundleCli);
+project.addBins({ 'cdk-eventdatastore-import': CLI_BUNDLE });
+// Outside jsii's tsconfig.json, the CLI's folders get one of their own, so that eslint's typed
+// rules (the project service takes the nearest tsconfig.json) and editors check them as before.
+for (const dir of ['src/status', 'src/preflight']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '../..' }, include: ['**/*.ts'], exclude: [] },
+  });
+}
+// Compiled by an older checkout's jsii (before excludeTypescript): never shipped.
+project.npmignore?.exclude('/lib/status/', '/lib/preflight/');
+
+// The benchmarks (never part of test:ci).
 const bench = project.addTask('bench', {
   description: 'Benchmark synth time, template size, the orchestrator bundle and a simulated migration (its own jest run, bench/jest.config.js); writes docs/BENCHMARKS.md (--quick: a short trial run)',
 });
 bench.spawn(project.tasks.tryFind('bundle')!);
 bench.exec('ts-node --project bench/tsconfig.json bench/run.ts', { receiveArgs: true });
+const benchCli = project.addTask('bench:cli', {
+  description: 'Measure the CLI bundle\'s start time and the package size; rewrites that section of docs/BENCHMARKS.md',
+});
+benchCli.spawn(bundleCli);
+benchCli.exec('ts-node --project bench/tsconfig.json bench/cli.ts', { receiveArgs: true });
 
-// The orchestrator function's SDK clients (and the hand-made ObservabilityAdmin client's building blocks) are bundled into its asset by esbuild at build time: its
-// sources may import devDependencies (the package itself never loads them at run time).
+// The orchestrator function's and the CLI's SDK clients (and the hand-made ObservabilityAdmin
+// client's building blocks) are bundled into their assets by esbuild at build time: their sources
+// may import devDependencies (the library itself never loads them at run time).
 project.eslint?.addOverride({
-  files: ['src/orchestrator/**/*.ts', 'src/telemetry-evaluation/observability-admin.ts', 'src/telemetry-evaluation/telemetry-evaluation-requests.ts'],
+  files: [
+    'src/orchestrator/**/*.ts', 'src/telemetry-evaluation/observability-admin.ts', 'src/telemetry-evaluation/telemetry-evaluation-requests.ts',
+    'src/status/**/*.ts', 'src/preflight/**/*.ts', 'src/ledger/ledger.ts', 'src/shared/log-events.ts',
+  ],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 

@@ -3,6 +3,7 @@
  * run that wrote it; the prose around the numbers is chosen by what they show.
  */
 import type { BundleResults } from './bundle';
+import { cliSection, CliResults } from './cli';
 import type { DeployTimeResults } from './deploy-time';
 import type { DeployTimeSettings } from './deploy-time.bench';
 import { bundleSection, deployTimeGoals, deployTimeMethod, deployTimeSection, Goal } from './report-deploy-time';
@@ -40,6 +41,7 @@ export interface ReportData {
   readonly destroy: Array<{ n: number; template: TemplateMetrics }>;
   readonly bundle: BundleResults;
   readonly deployTime: DeployTimeResults;
+  readonly cli: CliResults;
 }
 
 const COMMAND = 'npx projen bench';
@@ -68,6 +70,7 @@ export function renderReport(data: ReportData): string {
     r.iamSection(),
     deployTimeSection(data.deployTime),
     bundleSection(data.bundle),
+    cliSection(data.cli),
     r.methodSection(),
   ].join('\n');
 }

@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkBundle, runBundleBenchmarks } from './bundle';
+import { runCliBenchmark } from './cli';
 import { runDeployTimeBenchmark } from './deploy-time';
 import { Machine, renderReport, Settings } from './report';
 import { measureVariant, runSynthBenchmarks } from './synth';
@@ -61,9 +62,10 @@ function main(): void {
   const destroy = measureVariant('library-destroy', settings.counts);
   const bundle = runBundleBenchmarks({ loadRuns: settings.loadRuns, log });
   const deployTime = runDeployTimeBenchmark(settings.deployTime, log);
+  const cli = runCliBenchmark({ log });
   const durationSeconds = (performance.now() - started) / 1000;
 
-  const report = renderReport({ settings, machine: machine(loadBefore), durationSeconds, synth, destroy, bundle, deployTime });
+  const report = renderReport({ settings, machine: machine(loadBefore), durationSeconds, synth, destroy, bundle, deployTime, cli });
   if (quick && outIndex < 0) {
     process.stdout.write(report);
   } else {

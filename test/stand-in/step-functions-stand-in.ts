@@ -214,20 +214,6 @@ export class StepFunctionsStandIn {
         StateMachine: { Id: entry.arn, Name: entry.name },
       },
     });
-    const logged = (async () => {
-      for await (const event of eventLogs) {
-        events.push(event as any);
-        record.historyEvents += historyEventsOf(event as any);
-        if (record.historyEvents > this.maxHistoryEvents && record.status === 'RUNNING') {
-          // What Step Functions does past the quota: the execution fails, no Catch applies.
-          this.close(record, 'FAILED', {
-            error: 'States.Runtime',
-            cause: `The execution reached the maximum number of history events (${this.maxHistoryEvents}).`,
-          });
-          abort();
-        }
-      }
-    })();
     const record: ExecutionRecord = {
       executionArn,
       stateMachineArn: entry.arn,
@@ -242,6 +228,23 @@ export class StepFunctionsStandIn {
         (e) => this.close(record, ...failure(e)),
       ).then(() => logged),
     };
+    let overQuota = false;
+    const logged = (async () => {
+      for await (const event of eventLogs) {
+        events.push(event as any);
+        if (overQuota) continue; // the engine's own aftermath of the abort is no history
+        record.historyEvents += historyEventsOf(event as any);
+        if (record.historyEvents > this.maxHistoryEvents && record.status === 'RUNNING') {
+          overQuota = true;
+          // What Step Functions does past the quota: the execution fails, no Catch applies.
+          this.close(record, 'FAILED', {
+            error: 'States.Runtime',
+            cause: `The execution reached the maximum number of history events (${this.maxHistoryEvents}).`,
+          });
+          abort();
+        }
+      }
+    })();
     this.aborts.set(executionArn, abort);
     this.executions.push(record);
     return record;

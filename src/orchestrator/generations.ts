@@ -42,7 +42,9 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
  * StartExecution's idempotent answer; a finished one is ExecutionAlreadyExists, and ours all the
  * same (names are unique per state machine for 90 days, and this one is the record's).
  */
-export async function startNamedExecution(rt: Runtime, record: OwnerRecord, stateMachineArn: string, name: string, input: ExecutionInput): Promise<string> {
+export async function startNamedExecution(
+  rt: Runtime, record: OwnerRecord, stateMachineArn: string, name: string, input: ExecutionInput,
+): Promise<string> {
   try {
     const started = await withRetries(rt, { subject: subjectOf(record), call: 'StartExecution' }, () =>
       rt.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) })));
@@ -81,6 +83,7 @@ export async function handOver(rt: Runtime, ledger: Ledger, record: OwnerRecord,
   } else if (current !== next) {
     throw new Error(`${subjectOf(record)}: generation ${mine} cannot hand over, the record is at generation ${current}`);
   }
-  await startNamedExecution(rt, record, request.stateMachineArn, name, { table: ledger.tableName, key: { pk: record.pk, sk: record.sk }, resumeAt: request.resumeAt });
+  const input = { table: ledger.tableName, key: { pk: record.pk, sk: record.sk }, resumeAt: request.resumeAt };
+  await startNamedExecution(rt, record, request.stateMachineArn, name, input);
   rt.log(`${subjectOf(record)}: execution generation ${mine} hands over to generation ${next} (${executionArn}), which resumes at ${request.resumeAt}`);
 }

@@ -124,7 +124,8 @@ async function checkSourceAtCreate(rt: Runtime, ledger: Ledger, record: OwnerRec
 async function startExecution(rt: Runtime, ledger: Ledger, record: OwnerRecord, request: ImportRequest): Promise<void> {
   let executionArn: string;
   try {
-    executionArn = await startNamedExecution(rt, record, request.stateMachineArn, executionName(record.sk, 0), { table: request.tableName, key: { pk: record.pk, sk: record.sk } });
+    const input = { table: request.tableName, key: { pk: record.pk, sk: record.sk } };
+    executionArn = await startNamedExecution(rt, record, request.stateMachineArn, executionName(record.sk, 0), input);
   } catch (error) {
     // Nothing runs for the record, so nothing was created: it is withdrawn, and the Delete that follows finds nothing to do.
     await ledger.update(record, { state: 'WITHDRAWN', errorMessage: errorMessage(error), cloudFormation: 'FAILED' }, ['SCHEDULED']);

@@ -11,7 +11,8 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
-  endScenario, LOG_GROUP, MANAGEMENT_EVENTS, MANAGEMENT_SELECTORS, recordsOf, ScenarioWorld, startMigrationScenario, startScenario, storeArn, until, Y2025,
+  endScenario, LOG_GROUP, MANAGEMENT_EVENTS, MANAGEMENT_SELECTORS, recordsOf, ScenarioWorld,
+  startMigrationScenario, startScenario, storeArn, until, Y2025,
 } from './scenario-world';
 import { Ledger } from '../../src/ledger/ledger';
 import { OwnerRecord } from '../../src/ledger/record';
@@ -189,7 +190,8 @@ describe('a Delete at a later generation is answered, and stops the execution th
   });
 
   test('running (DESTROY): the import is cancelled and its log group deleted; the current generation is stopped', async () => {
-    s = await startScenario({ Import: { timeRange: Y2025, removalPolicy: RemovalPolicy.DESTROY, handler: POLL } }, { logs: { autoAdvance: 0 }, ...FAST });
+    const imports = { Import: { timeRange: Y2025, removalPolicy: RemovalPolicy.DESTROY, handler: POLL } };
+    s = await startScenario(imports, { logs: { autoAdvance: 0 }, ...FAST });
     await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
     await until(async () => ((await record()).generation ?? 0) >= 1, 120_000);
     const current = (await record()).executionArn!;

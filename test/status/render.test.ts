@@ -121,8 +121,13 @@ test('TerminalRenderer: rows become cli-progress bars; fewer rows on a later ref
 
 test('a record whose execution handed over shows its generation, in the JSON too; the first generation says nothing', () => {
   const record = {
-    recordId: 'import-0123456789abcdef0123456789abcdef', state: 'STARTED' as const, logicalResourceId: 'History', createdAt: T0,
-    removalPolicy: 'retain' as const, expectedLogGroupName: 'aws/cloudtrail/EXAMPLE-store', generation: 3,
+    recordId: 'import-0123456789abcdef0123456789abcdef',
+    state: 'STARTED' as const,
+    logicalResourceId: 'History',
+    createdAt: T0,
+    removalPolicy: 'retain' as const,
+    expectedLogGroupName: 'aws/cloudtrail/EXAMPLE-store',
+    generation: 3,
     executionArn: 'arn:aws:states:us-east-1:123456789012:execution:Orchestrator:import-0123456789abcdef0123456789abcdef-g3',
   };
   const text = renderPlain([view({ record })], plainCtx);

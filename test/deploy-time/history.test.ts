@@ -173,6 +173,24 @@ test('a migration whose import runs for days: COMPLETED, announced, and Lake sto
   expectGenerationsWithinTheirHistory(MIGRATION_IMPORT_POLLS);
 });
 
+test('an Update that waits for completion is answered by whichever generation sees the import complete', async () => {
+  s = await startScenario({ Import: { timeRange: Y2025, handler: POLL } }, { logs: { autoAdvance: 0 }, serviceTimeoutMs: 120_000, ...FAST });
+  await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
+  await until(async () => ((await record()).generation ?? 0) >= 1, 120_000);
+  const update = seq.updateStack(s.world.driver, s.ids.Import, s.props('Import', { WaitForCompletion: 'true', TimeoutSeconds: '3000' }));
+  await until(async () => Object.keys((await record()).pendingResponses ?? {}).length === 1, 30_000);
+  const waitingAt = (await record()).generation!;
+  // The answer waits in the record while the execution that would give it hands over.
+  await until(async () => (await record()).generation! > waitingAt, 120_000);
+  const [imp] = s.world.logs.createdImports();
+  s.world.logs.completeImport(imp.importId);
+  const { first } = await update;
+  expect(first).toMatchObject({ status: 'SUCCESS', response: { PhysicalResourceId: (await record()).sk, Data: { ImportId: imp.importId } } });
+  await s.world.idle(30_000);
+  expect((await record()).pendingResponses).toEqual({});
+  expectGenerationsWithinTheirHistory(0);
+});
+
 describe('a Delete at a later generation is answered, and stops the execution that runs then', () => {
   test('queued (RETAIN): the record is withdrawn, nothing is imported, no execution runs on', async () => {
     s = await startScenario({ Import: { timeRange: Y2025, handler: POLL } }, { logs: { autoAdvance: 0 }, ...FAST });

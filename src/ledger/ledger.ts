@@ -86,6 +86,22 @@ export class Ledger {
     }));
   }
 
+  /**
+   * Names the record's current execution, generation `to`, if the record is still at generation
+   * `from` (absent counts as 0); undefined when it is not (another generation took over).
+   */
+  public async moveExecution(key: RecordKey, from: number, to: number, executionArn: string): Promise<OwnerRecord | undefined> {
+    return this.conditionally(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keyOf(key),
+      UpdateExpression: 'SET #generation = :to, #executionArn = :executionArn, #updatedAt = :updatedAt',
+      ConditionExpression: `attribute_exists(pk) AND (#generation = :from${from === 0 ? ' OR attribute_not_exists(#generation)' : ''})`,
+      ExpressionAttributeNames: { '#generation': 'generation', '#executionArn': 'executionArn', '#updatedAt': 'updatedAt' },
+      ExpressionAttributeValues: { ':to': to, ':from': from, ':executionArn': executionArn, ':updatedAt': Date.now() },
+      ReturnValues: 'ALL_NEW',
+    }));
+  }
+
   /** Registers a CloudFormation request to be answered later, if the record is still in `from`. */
   public async addPendingResponse(key: RecordKey, response: PendingResponse, from: readonly RecordState[]): Promise<OwnerRecord | undefined> {
     const values: Record<string, unknown> = { ':response': response, ':empty': {} };

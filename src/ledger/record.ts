@@ -115,7 +115,12 @@ export interface OwnerRecord {
   readonly importCreationTime?: number;
   /** What went wrong, for people: the service's messages and the failed batches'. */
   readonly errorMessage?: string;
+  /**
+   * The record's current execution (see generations.ts): generation `generation`, absent for 0. An
+   * execution hands over to the next generation well before its history is full.
+   */
   readonly executionArn?: string;
+  readonly generation?: number;
   readonly pendingResponses?: Record<string, PendingResponse>;
   readonly pendingDelete?: PendingDelete;
   /** Set when CloudFormation deleted the resource (the record stays as history). */

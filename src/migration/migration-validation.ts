@@ -6,8 +6,6 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { CloudTrailLakeMigrationProps, MigrationOrganizationOptions } from './cloudtrail-lake-migration';
 import { parseEventDataStoreArn } from '../event-data-store-import/validation';
-import { LAKE_DELIVERY_ALLOWANCE_MS, STOP_GIVE_UP_MS } from '../orchestrator/contract';
-import { DEFAULT_POLL_INTERVAL } from '../orchestrator/orchestrator';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -23,7 +21,6 @@ export function checkMigrationProps(props: CloudTrailLakeMigrationProps): void {
     'the orchestrator waits this long for the first ongoing event');
   checkDuration('parallelRun', props.parallelRun, Duration.hours(1), Duration.days(364),
     'AWS suggests about 24 hours of both ingesting before Lake ingestion stops; a Step Functions execution lasts at most a year');
-  checkExecutionHistory(props);
   if (props.parallelRun && !props.stopLakeIngestion) {
     throw new Error(`parallelRun (${props.parallelRun.toHumanString()}) is given but stopLakeIngestion is not: set stopLakeIngestion: true to stop Lake ingestion after it, or leave parallelRun out`);
   }
@@ -51,29 +48,6 @@ export function checkMigrationProps(props: CloudTrailLakeMigrationProps): void {
   const folder = props.queryFolder;
   if (folder !== undefined && !Token.isUnresolved(folder) && (folder.length === 0 || folder.length > 100)) {
     throw new Error(`queryFolder must be 1 to 100 characters, got ${JSON.stringify(props.queryFolder)}`);
-  }
-}
-
-/** State transitions one poll of a wait loop writes to an execution's history (Wait, Task, Choice). */
-const EVENTS_PER_POLL = 9;
-/** Of a Standard execution's 25,000 history events, what the migration's waits may use (the rest: queue and import). */
-const MIGRATION_HISTORY_BUDGET = 15_000;
-
-/** The waits for the cutover and for a stop that finds no recent events loop once per poll: both must fit an execution's history. */
-function checkExecutionHistory(props: CloudTrailLakeMigrationProps): void {
-  const poll = props.handler?.pollInterval ?? DEFAULT_POLL_INTERVAL;
-  const timeout = props.cutoverTimeout ?? Duration.hours(24);
-  if (Token.isUnresolved(poll.toSeconds()) || Token.isUnresolved(timeout.toSeconds())) return;
-  const overlap = props.cutoverOverlap ?? Duration.minutes(15);
-  if (Token.isUnresolved(overlap.toSeconds())) return;
-  // Polled: the wait for the first event, then for the window's end (the overlap plus Lake's allowance), and the stop's retries.
-  const others = overlap.toSeconds() + LAKE_DELIVERY_ALLOWANCE_MS / 1000 + (props.stopLakeIngestion ? STOP_GIVE_UP_MS / 1000 : 0);
-  const polls = (timeout.toSeconds() + others) / poll.toSeconds();
-  if (polls * EVENTS_PER_POLL > MIGRATION_HISTORY_BUDGET) {
-    const maxHours = Math.floor(((MIGRATION_HISTORY_BUDGET / EVENTS_PER_POLL) * poll.toSeconds() - others) / 3600);
-    throw new Error(`cutoverTimeout (${timeout.toHumanString()}) is too long for handler.pollInterval (${poll.toHumanString()}): the migration's waits ` +
-      `poll ${Math.round(polls)} times, more than one Step Functions execution's history holds. ` +
-      (maxHours >= 1 ? `Use a cutoverTimeout of at most ${Duration.hours(maxHours).toHumanString()}, or a longer pollInterval.` : 'Use a longer pollInterval.'));
   }
 }
 

@@ -86,9 +86,9 @@ export interface ImportHandlerOptions {
   readonly ledgerEncryptionKey?: kms.IKey;
 
   /**
-   * How often the orchestrator looks for a free import slot and at a running import. A Standard
-   * execution keeps at most 25,000 history events (about 2,700 looks): at 5 minutes an import may
-   * queue and run for about 9 days in all.
+   * How often the orchestrator looks for a free import slot and at a running import. Any interval
+   * suits imports of any length: every 800 looks, a record's execution continues as a new one
+   * (well before a Standard execution's 25,000 history events), keeping the record's state.
    *
    * @default Duration.minutes(5)
    */

@@ -5,9 +5,9 @@
  */
 import { DescribeStackResourceCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetEventDataStoreCommand } from '@aws-sdk/client-cloudtrail';
-import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { destinationLogGroupName, eventDataStoreIdOf } from './contract';
 import { stopDueAt } from './cutover';
+import { executionName, startNamedExecution } from './generations';
 import { subjectOf } from './imports';
 import { CloudFormationRequest, describesRecord, ImportRequest, isRecordId, parseProperties, recordIdOf, windowOf } from './request';
 import { answer, attributesOf, dueAnswer, replyTo } from './responses';
@@ -122,23 +122,17 @@ async function checkSourceAtCreate(rt: Runtime, ledger: Ledger, record: OwnerRec
 
 /** One execution per record, named by it: a re-delivered request starts none. */
 async function startExecution(rt: Runtime, ledger: Ledger, record: OwnerRecord, request: ImportRequest): Promise<void> {
-  const input = JSON.stringify({ table: request.tableName, key: { pk: record.pk, sk: record.sk } });
+  let executionArn: string;
   try {
-    const started = await withRetries(rt, { subject: subjectOf(record), call: 'StartExecution' }, () =>
-      rt.sfn.send(new StartExecutionCommand({ stateMachineArn: request.stateMachineArn, name: record.sk, input })));
-    await ledger.update(record, { executionArn: started.executionArn });
+    const input = { table: request.tableName, key: { pk: record.pk, sk: record.sk } };
+    executionArn = await startNamedExecution(rt, record, request.stateMachineArn, executionName(record.sk, 0), input);
   } catch (error) {
-    if (/ExecutionAlreadyExists/.test(`${(error as Error).name} ${errorMessage(error)}`)) {
-      // Ours: names are unique per state machine for 90 days, and this one is the record's.
-      const executionArn = `${request.stateMachineArn.replace(':stateMachine:', ':execution:')}:${record.sk}`;
-      await rt.sfn.send(new DescribeExecutionCommand({ executionArn }));
-      await ledger.update(record, { executionArn });
-      return;
-    }
     // Nothing runs for the record, so nothing was created: it is withdrawn, and the Delete that follows finds nothing to do.
     await ledger.update(record, { state: 'WITHDRAWN', errorMessage: errorMessage(error), cloudFormation: 'FAILED' }, ['SCHEDULED']);
     throw error;
   }
+  // Only while generation 0 is current: a request re-delivered after a hand-over must not name the old execution.
+  await ledger.moveExecution(record, 0, 0, executionArn);
 }
 
 async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> {

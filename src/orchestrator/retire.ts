@@ -21,7 +21,7 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
     case 'SCHEDULED': {
       const withdrawn = await ledger.update(record, { state: 'WITHDRAWN', retiredAt: now, errorMessage: 'withdrawn before it started: nothing was imported', ...noIngestionStop(record) }, ['SCHEDULED']);
       if (!withdrawn) return retire(rt, ledger, (await ledger.get(record))!, intent);
-      await stopExecution(rt, record);
+      await stopExecution(rt, ledger, record);
       await releaseSlot(ledger, record);
       return { done: true, said: 'the import had not started; it is withdrawn and nothing was imported' };
     }
@@ -37,7 +37,7 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
         return { done: true, said: `import ${record.importId} goes on (RemovalPolicy.RETAIN); its log group and data stay` };
       }
       // Stop the watcher first, so that nothing acts on the record while it is cancelled.
-      await stopExecution(rt, record);
+      await stopExecution(rt, ledger, record);
       await cancelImport(rt, record, record.importId!);
       await ledger.update(record, {
         state: 'CANCELLED', importStatus: 'CANCELLED', retiredAt: now, pendingDelete: undefined, errorMessage: 'cancelled when CloudFormation deleted the resource', ...noIngestionStop(record),
@@ -89,18 +89,28 @@ function noIngestionStop(record: OwnerRecord): Partial<Pick<OwnerRecord, 'ingest
 
 /** A stop of Lake ingestion still waiting for its parallel run is not carried out for a resource that is gone. */
 async function cancelIngestionStop(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<OwnerRecord['ingestionStop']> {
-  await stopExecution(rt, record);
+  await stopExecution(rt, ledger, record);
   // The stop step may have finished in the meantime: what it recorded stands.
   const current = (await ledger.get(record))!;
   if (current.ingestionStop?.state !== 'PENDING') return current.ingestionStop;
   return { ...current.ingestionStop, state: 'CANCELLED', message: 'the resource was deleted before the parallel run ended: Lake ingestion keeps running' };
 }
 
-async function stopExecution(rt: Runtime, record: OwnerRecord): Promise<void> {
-  if (!record.executionArn) return;
+/** Stops the record's current execution; one that has just handed over is followed to its successor. */
+async function stopExecution(rt: Runtime, ledger: Ledger, record: OwnerRecord): Promise<void> {
+  let executionArn = record.executionArn;
+  const stopped = new Set<string>();
+  while (executionArn && !stopped.has(executionArn)) {
+    await stopOne(rt, record, executionArn);
+    stopped.add(executionArn);
+    executionArn = (await ledger.get(record))?.executionArn;
+  }
+}
+
+async function stopOne(rt: Runtime, record: OwnerRecord, executionArn: string): Promise<void> {
   try {
     await withRetries(rt, { subject: subjectOf(record), call: 'StopExecution' }, () =>
-      rt.sfn.send(new StopExecutionCommand({ executionArn: record.executionArn, cause: 'CloudFormation deleted the import resource' })));
+      rt.sfn.send(new StopExecutionCommand({ executionArn, cause: 'CloudFormation deleted the import resource' })));
   } catch (error) {
     // An execution that has ended already cannot be stopped, and needs not be.
     if (classifyError(error) !== 'not-found' && !/ExecutionDoesNotExist|already|not running/i.test(String(error))) throw error;

@@ -7,6 +7,7 @@ import { CreateImportTaskCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { MAX_ACTIVE_IMPORTS } from './contract';
 import { awaitCutover, stopDueAt, stopIngestionWhenDue } from './cutover';
+import { handOver } from './generations';
 import { activeImportIds, describeImport, failureMessages, listImports, logGroupNameOf, sendCreateImport, subjectOf } from './imports';
 import { answer, answerDue } from './responses';
 import { retire } from './retire';
@@ -23,12 +24,16 @@ export interface StepInput {
   readonly key: RecordKey;
   /** Present for `recordFailure`: what the Catch caught. */
   readonly error?: { readonly Error?: string; readonly Cause?: string };
+  /** `handOver` only: the step the next generation starts at, this execution's name, and its state machine's ARN. */
+  readonly resumeAt?: StepName;
+  readonly execution?: string;
+  readonly stateMachine?: string;
 }
 
-export type StepName = 'awaitCutover' | 'acquireSlot' | 'createImport' | 'settle' | 'watch' | 'finish' | 'stopIngestion' | 'recordFailure';
+export type StepName = 'awaitCutover' | 'acquireSlot' | 'createImport' | 'settle' | 'watch' | 'finish' | 'stopIngestion' | 'recordFailure' | 'handOver';
 
 /** Where the state machine goes next (see definition.ts). */
-export type Outcome = 'CUTOVER_READY' | 'CUTOVER_PENDING' | 'STOP_PENDING' | 'ACQUIRED' | 'BUSY' | 'STARTED' | 'UNCERTAIN' | 'NOT_CREATED' | 'RETRY_SOON' | 'RETRY_LATER' | 'IN_PROGRESS' | 'ENDED';
+export type Outcome = 'CUTOVER_READY' | 'CUTOVER_PENDING' | 'STOP_PENDING' | 'ACQUIRED' | 'BUSY' | 'STARTED' | 'UNCERTAIN' | 'NOT_CREATED' | 'RETRY_SOON' | 'RETRY_LATER' | 'IN_PROGRESS' | 'ENDED' | 'HANDED_OVER';
 
 export interface StepOutput {
   readonly outcome: Outcome;
@@ -59,6 +64,7 @@ export async function runStep(rt: Runtime, input: StepInput): Promise<StepOutput
     case 'finish': return stepFinish(rt, ledger, record);
     case 'stopIngestion': return stepStopIngestion(rt, ledger, record);
     case 'recordFailure': return stepRecordFailure(rt, ledger, record, input.error);
+    case 'handOver': return stepHandOver(rt, ledger, record, input);
     default: throw new Error(`unknown step ${JSON.stringify(input.step)}`);
   }
 }
@@ -343,3 +349,10 @@ async function stepRecordFailure(rt: Runtime, ledger: Ledger, record: OwnerRecor
   return finishDeferredDelete(rt, ledger, record, { outcome: 'ENDED' });
 }
 
+
+/** The execution has used its share of history: the record's next generation carries on (generations.ts). */
+async function stepHandOver(rt: Runtime, ledger: Ledger, record: OwnerRecord, input: StepInput): Promise<StepOutput> {
+  if (!input.execution || !input.stateMachine || !input.resumeAt) throw new Error('handOver needs execution, stateMachine and resumeAt');
+  await handOver(rt, ledger, record, { stateMachineArn: input.stateMachine, executionName: input.execution, resumeAt: input.resumeAt });
+  return { outcome: 'HANDED_OVER' };
+}

@@ -74,6 +74,9 @@ export interface RecordRef {
   readonly createSentAt?: number;
   /** When CloudFormation deleted the resource (the record stays as history). */
   readonly retiredAt?: number;
+  /** The generation of the record's current execution (0: the first; a later one took over before the history filled). */
+  readonly generation: number;
+  readonly executionArn?: string;
   readonly removalPolicy: 'retain' | 'destroy';
   readonly expectedLogGroupName: string;
   /** The log group the import really writes to, when it is not `expectedLogGroupName`. */

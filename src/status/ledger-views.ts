@@ -36,6 +36,8 @@ export function recordRefs(records: readonly OwnerRecord[]): Map<string, RecordR
       createdAt: r.createdAt,
       createSentAt: r.createSentAt,
       retiredAt: r.retiredAt,
+      generation: r.generation ?? 0,
+      executionArn: r.executionArn,
       removalPolicy: r.removalPolicy,
       expectedLogGroupName: r.expectedLogGroupName,
       destinationMismatch: r.destinationMismatch,

@@ -4,6 +4,7 @@
  */
 import { Format, Options as BarOptions } from 'cli-progress';
 import { ImportView, Selection } from './collect';
+import { isLive } from '../ledger/record';
 
 /**
  * One element of the array that `cdk-eventdatastore-import status --json` prints.
@@ -29,6 +30,7 @@ import { ImportView, Selection } from './collect';
  *   "queuePosition": null,
  *   "logicalResourceId": null,
  *   "retired": null,
+ *   "generation": null,
  *   "destinationMismatch": null,
  *   "migration": null
  * }
@@ -85,6 +87,11 @@ export interface ImportStatusJson {
   readonly logicalResourceId: string | null;
   /** Whether CloudFormation deleted the resource (a RETAIN import goes on); `null` without a record. */
   readonly retired: boolean | null;
+  /**
+   * The generation of the record's execution: 0 for the first; each later one took over from the one
+   * before well before its history (25,000 events) filled, and is named `<recordId>-g<generation>`.
+   */
+  readonly generation: number | null;
   /** The log group the import really writes to, when it is not the one the construct's attributes name. */
   readonly destinationMismatch: string | null;
   /** A `CloudTrailLakeMigration`'s record: its cutover, its stop of Lake ingestion, and whether ongoing events arrive; `null` for a plain import. */
@@ -212,6 +219,7 @@ export function toJson(views: readonly ImportView[]): ImportStatusJson[] {
     queuePosition: v.record?.queuePosition ? { ...v.record.queuePosition } : null,
     logicalResourceId: v.record?.logicalResourceId ?? v.stackResource?.logicalResourceId ?? null,
     retired: v.record ? v.record.retiredAt !== undefined : null,
+    generation: v.record?.generation ?? null,
     destinationMismatch: v.record?.destinationMismatch ?? null,
     migration: migrationJson(v),
   }));
@@ -390,6 +398,10 @@ function detailLines(v: ImportView, color: boolean): Array<{ text: string; code?
       : { text: `starting: CreateImportTask sent${sent}`, code: SGR.grey });
   }
   migrationLines(v).forEach((line) => lines.push(line));
+  if (record && record.generation > 0 && (isLive(record) || record.ingestionStop?.state === 'PENDING')) {
+    const name = record.executionArn?.slice(record.executionArn.lastIndexOf(':') + 1) ?? `${record.recordId}-g${record.generation}`;
+    lines.push({ text: `execution: generation ${record.generation} (${name}); each earlier one handed over before its history filled`, code: SGR.grey });
+  }
   if (record?.destinationMismatch) {
     lines.push({ text: `error: wrote to ${oneLine(record.destinationMismatch)}, not ${oneLine(record.expectedLogGroupName)} as the construct's attributes say`, code: SGR.red });
   }

@@ -52,6 +52,8 @@ export interface ScenarioOptions {
   readonly dynamicWaitMs?: number;
   /** More environment for the bundle (wins over the defaults), e.g. another service's endpoint. */
   readonly env?: Record<string, string>;
+  /** Changes the synthesized template before the world runs it (e.g. a definition without a feature, to show what it prevents). */
+  readonly rewriteTemplate?: (template: any) => any;
 }
 
 export interface ScenarioWorld {
@@ -107,7 +109,7 @@ async function startWorld(template: any, logicalIds: Record<string, string>, sto
   const retentionPeriod = options.retentionDays ?? 3653;
   for (const arn of storeArns) cloudTrail.addStore({ arn, retentionPeriod });
   const world = await DeployTimeWorld.start({
-    template,
+    template: options.rewriteTemplate ? options.rewriteTemplate(template) : template,
     asset: ASSET,
     logs: { account: ACCOUNT, autoAdvance: 1, ...options.logs },
     serviceTimeoutMs: options.serviceTimeoutMs ?? 10_000,

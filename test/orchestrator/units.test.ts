@@ -279,3 +279,53 @@ describe('the news of the end', () => {
     await expect(runStep(runtime([]), { step: 'finish', table: 'ledger', key: ended })).resolves.toMatchObject({ notify: true });
   });
 });
+
+describe('the hand-over to the next generation', () => {
+  const MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:orchestrator';
+  const handOver = (execution: string) => ({ step: 'handOver' as const, table: 'ledger', key: { pk: 'RESOURCE#s#Import', sk: 'import-1' }, execution, stateMachine: MACHINE, resumeAt: 'watch' as const });
+  const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+
+  test('generation 0 names generation 1 in the record (once: a conditional write), then starts it where it left off', async () => {
+    documents.on(GetCommand).resolves({ Item: aRecord({ state: 'STARTED', importId: 'imp-1' }) });
+    documents.on(UpdateCommand).resolves({ Attributes: {} });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${MACHINE.replace(':stateMachine:', ':execution:')}:import-1-g1`, startDate: new Date() });
+    expect(await runStep(runtime([]), handOver('import-1'))).toEqual({ outcome: 'HANDED_OVER' });
+    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: 'attribute_exists(pk) AND (#generation = :from OR attribute_not_exists(#generation))',
+      ExpressionAttributeValues: expect.objectContaining({ ':from': 0, ':to': 1, ':executionArn': 'arn:aws:states:us-east-1:111122223333:execution:orchestrator:import-1-g1' }),
+    });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: MACHINE, name: 'import-1-g1', input: JSON.stringify({ table: 'ledger', key: { pk: 'RESOURCE#s#Import', sk: 'import-1' }, resumeAt: 'watch' }),
+    });
+  });
+
+  test('a retried hand-over finds the next generation named and starts it again, idempotently; one already finished is ours all the same', async () => {
+    documents.on(GetCommand).resolves({ Item: aRecord({ state: 'STARTED', generation: 3 }) });
+    sfn.on(StartExecutionCommand).rejects(serviceError('ExecutionAlreadyExists', 400));
+    expect(await runStep(runtime([]), handOver('import-1-g2'))).toEqual({ outcome: 'HANDED_OVER' });
+    expect(documents).not.toHaveReceivedCommand(UpdateCommand);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { name: 'import-1-g3' });
+  });
+
+  test('a generation that is no longer current cannot hand over: the step fails (and is caught) rather than start a second successor', async () => {
+    documents.on(GetCommand).resolves({ Item: aRecord({ state: 'STARTED', generation: 5 }) });
+    await expect(runStep(runtime([]), handOver('import-1-g2'))).rejects.toThrow(/generation 2 cannot hand over, the record is at generation 5/);
+    await expect(runStep(runtime([]), handOver('someone-else'))).rejects.toThrow(/not one of record import-1's/);
+    documents.on(GetCommand).resolves({ Item: aRecord({ state: 'STARTED', generation: 2 }) });
+    documents.on(UpdateCommand).rejects(conditionFailed());
+    await expect(runStep(runtime([]), handOver('import-1-g2'))).rejects.toThrow(/moved on from generation 2/);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  test('a Create re-delivered after a hand-over names the first execution only while it is current', async () => {
+    documents.on(PutCommand).rejects(conditionFailed());
+    documents.on(GetCommand).resolves({ Item: aRecord({ state: 'STARTED', sk: recordIdOf(event), generation: 4, cloudFormation: 'SUCCESS' }) });
+    documents.on(UpdateCommand).resolves({ Attributes: {} });
+    sfn.on(StartExecutionCommand).rejects(serviceError('ExecutionAlreadyExists', 400));
+    await handleRequest(runtime([]), event);
+    expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: 'attribute_exists(pk) AND (#generation = :from OR attribute_not_exists(#generation))',
+      ExpressionAttributeValues: expect.objectContaining({ ':from': 0, ':to': 0 }),
+    });
+  });
+});

@@ -113,3 +113,45 @@ test('unknown executions and state machines are the service errors', async () =>
   await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:X' })))
     .rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
 });
+
+describe('the history quota (25,000 events), which aws-local-stepfunctions does not enforce by itself', () => {
+  test('events are counted as Step Functions writes them: a Task is 5, a Wait, Pass, Choice or Succeed 2, the execution 2', async () => {
+    await start(() => (input) => input);
+    const arn = standIn.addStateMachine('Once', {
+      StartAt: 'P',
+      States: {
+        P: { Type: 'Pass', Next: 'W' },
+        W: { Type: 'Wait', Seconds: 1, Next: 'T' },
+        T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:111122223333:function:F', Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Variable: '$.x', IsPresent: true, Next: 'S' }], Default: 'S' },
+        S: { Type: 'Succeed' },
+      },
+    });
+    const execution = standIn.startExecution(arn, '{"x":1}');
+    await execution.done;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.historyEvents).toBe(2 + 2 + 5 + 2 + 2 + 2);
+  });
+
+  test('an execution that loops past the quota fails with States.Runtime, outside its Catch', async () => {
+    await start(() => (input) => input, 0);
+    const arn = standIn.addStateMachine('Forever', {
+      StartAt: 'T',
+      States: {
+        // 9 events per round, as the orchestrator's poll was: Task, Choice, Wait.
+        T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:111122223333:function:F', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Caught' }], Default: 'W' },
+        W: { Type: 'Wait', Seconds: 60, Next: 'T' },
+        Caught: { Type: 'Succeed' },
+      },
+    });
+    const execution = standIn.startExecution(arn, '{}');
+    await execution.done;
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(execution.cause).toContain('maximum number of history events (25000)');
+    const rounds = execution.events.filter((e) => e.type === 'StateEntered' && (e.state as any)?.name === 'T').length;
+    expect(rounds).toBe(Math.ceil((25_000 - 1) / 9));
+    expect(execution.events.map((e) => (e.state as any)?.name)).not.toContain('Caught');
+    expect(await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }))).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+});

@@ -2,7 +2,9 @@
  * A loopback stand-in for AWS Step Functions (Standard workflows), for tests: the real SDK client
  * talks awsJson1_0 (`X-Amz-Target: AWSStepFunctions.<Op>`) to it. StartExecution really runs the
  * state machine's Amazon States Language definition with aws-local-stepfunctions; Task states run
- * local functions (`taskHandlers`), Wait states and Retry intervals are compressed. Implements
+ * local functions (`taskHandlers`), Wait states and Retry intervals are compressed. Like Step
+ * Functions, and unlike aws-local-stepfunctions, an execution fails (States.Runtime, outside every
+ * Catch) once its history passes 25,000 events, counted as Step Functions writes them. Implements
  * StartExecution, StopExecution, DescribeExecution and ListExecutions; every body is checked
  * against the SDK's service model (`shapeViolations`). SigV4 signatures are not checked.
  */
@@ -14,6 +16,8 @@ import { ServiceModel } from './service-shapes';
 
 const MODEL = ServiceModel.of('@aws-sdk/client-sfn');
 const TARGET_PREFIX = 'AWSStepFunctions.';
+/** A Standard execution's history holds this many events; past it, the execution fails. */
+export const MAX_HISTORY_EVENTS = 25_000;
 /** setTimeout's limit: aws-local-stepfunctions arms a timer for TimeoutSeconds, which must fit. */
 const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
@@ -45,6 +49,8 @@ export interface StepFunctionsStandInOptions {
   readonly maxWaitMs?: number;
   /** Wait states whose duration comes from the input (SecondsPath, Timestamp...): ms. Default 5. */
   readonly dynamicWaitMs?: number;
+  /** History events an execution may write before it fails with States.Runtime. Default MAX_HISTORY_EVENTS. */
+  readonly maxHistoryEvents?: number;
 }
 
 /** One execution, live: its status changes as it runs. */
@@ -63,6 +69,8 @@ export interface ExecutionRecord {
   cause?: string;
   /** aws-local-stepfunctions' event log (ExecutionStarted, StateEntered, StateRetried...), in order. */
   readonly events: Array<{ type: string; [key: string]: unknown }>;
+  /** Events of the execution's history as Step Functions would count them (see `historyEventsOf`). */
+  historyEvents: number;
   /** Settles (never rejects) when the execution has closed. */
   readonly done: Promise<void>;
 }
@@ -114,6 +122,7 @@ export class StepFunctionsStandIn {
   private readonly timeScale: number;
   private readonly maxWaitMs: number;
   private readonly dynamicWaitMs: number;
+  private readonly maxHistoryEvents: number;
 
   private constructor(options: StepFunctionsStandInOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -122,6 +131,7 @@ export class StepFunctionsStandIn {
     this.timeScale = options.timeScale ?? 0.0001;
     this.maxWaitMs = options.maxWaitMs ?? 50;
     this.dynamicWaitMs = options.dynamicWaitMs ?? 5;
+    this.maxHistoryEvents = options.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
   }
 
   /** Base URL for the SDK's `endpoint` (or `AWS_ENDPOINT_URL_SFN`). */
@@ -204,9 +214,6 @@ export class StepFunctionsStandIn {
         StateMachine: { Id: entry.arn, Name: entry.name },
       },
     });
-    const logged = (async () => {
-      for await (const event of eventLogs) events.push(event as any);
-    })();
     const record: ExecutionRecord = {
       executionArn,
       stateMachineArn: entry.arn,
@@ -215,11 +222,29 @@ export class StepFunctionsStandIn {
       status: 'RUNNING',
       startDate,
       events,
+      historyEvents: 0,
       done: result.then(
         (output) => this.close(record, 'SUCCEEDED', { output: JSON.stringify(output ?? null) }),
         (e) => this.close(record, ...failure(e)),
       ).then(() => logged),
     };
+    let overQuota = false;
+    const logged = (async () => {
+      for await (const event of eventLogs) {
+        events.push(event as any);
+        if (overQuota) continue; // the engine's own aftermath of the abort is no history
+        record.historyEvents += historyEventsOf(event as any);
+        if (record.historyEvents > this.maxHistoryEvents && record.status === 'RUNNING') {
+          overQuota = true;
+          // What Step Functions does past the quota: the execution fails, no Catch applies.
+          this.close(record, 'FAILED', {
+            error: 'States.Runtime',
+            cause: `The execution reached the maximum number of history events (${this.maxHistoryEvents}).`,
+          });
+          abort();
+        }
+      }
+    })();
     this.aborts.set(executionArn, abort);
     this.executions.push(record);
     return record;
@@ -355,6 +380,22 @@ export function allStates(definition: any): Array<[string, any]> {
     ...(state.Branches ?? []).flatMap(allStates),
     ...allStates(state.ItemProcessor ?? state.Iterator),
   ]);
+}
+
+/**
+ * The events Step Functions writes to an execution's history for one of aws-local-stepfunctions'
+ * events: a Task is entered, scheduled and started, then succeeds (or fails) and is exited; a
+ * retry schedules and starts it again; any other state is entered and exited.
+ */
+export function historyEventsOf(event: { type: string; state?: { type?: string } }): number {
+  const task = event.state?.type === 'Task';
+  switch (event.type) {
+    case 'StateEntered': return task ? 3 : 1;
+    case 'StateExited': return task ? 2 : 1;
+    case 'StateFailed': return task ? 1 : 0;
+    case 'StateRetried': return 2;
+    default: return 1;
+  }
 }
 
 /** An Error whose `name` is what the state machine sees as the error (ErrorEquals, $.Error). */

@@ -106,7 +106,7 @@ describe('one-shot output', () => {
     // Every key is always present.
     const keys = ['importId', 'importSourceArn', 'importDestinationArn', 'status', 'bytesImported', 'batches', 'elapsedSeconds',
       'creationTime', 'lastUpdatedTime', 'errorMessage', 'failedBatches', 'stackResource',
-      'recordId', 'state', 'queuePosition', 'logicalResourceId', 'retired', 'destinationMismatch', 'migration'];
+      'recordId', 'state', 'queuePosition', 'logicalResourceId', 'retired', 'generation', 'destinationMismatch', 'migration'];
     out.forEach((i) => expect(Object.keys(i).sort()).toEqual([...keys].sort()));
     expect(stderr.text).toBe('');
   });

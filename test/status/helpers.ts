@@ -21,6 +21,7 @@ export const NO_RECORD = {
   queuePosition: null,
   logicalResourceId: null,
   retired: null,
+  generation: null,
   destinationMismatch: null,
   migration: null,
 } as const;

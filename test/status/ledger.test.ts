@@ -154,6 +154,7 @@ describe('--ledger', () => {
       queuePosition: null,
       logicalResourceId: 'Creating',
       retired: false,
+      generation: 0,
       destinationMismatch: null,
       migration: null,
     });

@@ -118,3 +118,21 @@ test('TerminalRenderer: rows become cli-progress bars; fewer rows on a later ref
   expect(tty.text).toContain('warning: something\n');
   expect(tty.text).toContain('\u001b[?25h');
 });
+
+test('a record whose execution handed over shows its generation, in the JSON too; the first generation says nothing', () => {
+  const record = {
+    recordId: 'import-0123456789abcdef0123456789abcdef',
+    state: 'STARTED' as const,
+    logicalResourceId: 'History',
+    createdAt: T0,
+    removalPolicy: 'retain' as const,
+    expectedLogGroupName: 'aws/cloudtrail/EXAMPLE-store',
+    generation: 3,
+    executionArn: 'arn:aws:states:us-east-1:123456789012:execution:Orchestrator:import-0123456789abcdef0123456789abcdef-g3',
+  };
+  const text = renderPlain([view({ record })], plainCtx);
+  expect(text).toContain('    execution: generation 3 (import-0123456789abcdef0123456789abcdef-g3); each earlier one handed over before its history filled\n');
+  expect(toJson([view({ record })])[0]).toMatchObject({ generation: 3, state: 'STARTED' });
+  expect(renderPlain([view({ record: { ...record, generation: 0 } })], plainCtx)).not.toContain('execution:');
+  expect(renderPlain([view({ record: { ...record, state: 'COMPLETED' } })], plainCtx)).not.toContain('execution:');
+});

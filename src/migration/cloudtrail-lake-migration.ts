@@ -8,7 +8,7 @@ import { INVESTIGATION_QUERIES, INVESTIGATION_QUERY_FOLDER } from './investigati
 import { BoundMigrationSource, MigrationSource } from './migration-source';
 import { checkMigrationProps, checkOrganizationAccount, checkStoreEnvironment } from './migration-validation';
 import { EventDataStoreImport } from '../event-data-store-import/event-data-store-import';
-import { warn } from '../event-data-store-import/validation';
+import { checkHistoryStart, warn } from '../event-data-store-import/validation';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
 import { TelemetryEvaluation } from '../telemetry-evaluation/telemetry-evaluation';
 
@@ -256,6 +256,7 @@ export class CloudTrailLakeMigration extends Construct {
   constructor(scope: Construct, id: string, props: CloudTrailLakeMigrationProps) {
     super(scope, id);
     checkMigrationProps(props);
+    if (props.historyStart !== undefined) checkHistoryStart(this, props.historyStart.getTime());
     this.cutoverOverlap = props.cutoverOverlap ?? DEFAULT_CUTOVER_OVERLAP;
     const importHistory = props.importHistory ?? true;
 

@@ -277,6 +277,13 @@ testCi.spawn(project.tasks.tryFind('rosetta:extract')!);
 testCi.spawn(rosettaCheck);
 testCi.spawn(codeOnly);
 testCi.spawn(project.tasks.tryFind('test')!);
+// The README's install steps, run as written: build the package, install the file they name in a new
+// app (offline, from the npm cache), synthesize there. `-- --fresh` runs them in a fresh clone.
+const testInstall = project.addTask('test:install', {
+  description: 'Follow the README\'s install steps as written: build the npm package, install it in a new CDK app from the npm cache, synthesize (--fresh: in a fresh clone)',
+  steps: [{ exec: 'ts-node --prefer-ts-exts test/install/run.ts', receiveArgs: true }],
+});
+testCi.spawn(testInstall);
 testCi.spawn(latestCdk);
 
 project.synth();

@@ -87,7 +87,9 @@ export interface CloudTrailLakeMigrationProps {
   readonly importHistory?: boolean;
 
   /**
-   * Where the imported history starts, by event time.
+   * Where the imported history starts, by event time. Before 1970 is an error; in the future, before
+   * 2023, or older than a store keeps events today is a warning (whether the app synthesizes never
+   * depends on the day).
    *
    * @default - everything the store keeps
    */

@@ -10,7 +10,7 @@ import { destinationLogGroupName, ImportResourceProperties, MAX_RESOURCE_SECONDS
 import { DEFAULT_POLL_INTERVAL, Orchestrator } from '../orchestrator/orchestrator';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
 
-/** Properties of an {@link EventDataStoreImport}. */
+/** Properties of an `EventDataStoreImport`. */
 export interface EventDataStoreImportProps {
   /** The event data store to import. */
   readonly source: ImportSource;

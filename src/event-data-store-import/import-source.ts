@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-/** Options for {@link ImportSource.fromEventDataStore}. */
+/** Options for `ImportSource.fromEventDataStore`. */
 export interface EventDataStoreSourceOptions {
   /**
    * The store's customer managed key, when its `kmsKeyId` cannot tell the construct which key it is
@@ -15,7 +15,7 @@ export interface EventDataStoreSourceOptions {
   readonly encryptionKey?: kms.IKey;
 }
 
-/** Options for {@link ImportSource.fromEventDataStoreArn}. */
+/** Options for `ImportSource.fromEventDataStoreArn`. */
 export interface EventDataStoreArnSourceOptions {
   /**
    * The store's customer managed key. The import role gets `kms:Decrypt` and

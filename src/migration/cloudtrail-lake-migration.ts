@@ -73,7 +73,7 @@ export interface MigrationCentralizationOptions {
   readonly includeEncryptedLogGroups?: boolean;
 }
 
-/** Properties of a {@link CloudTrailLakeMigration}. */
+/** Properties of a `CloudTrailLakeMigration`. */
 export interface CloudTrailLakeMigrationProps {
   /** The event data stores to migrate, all in the stack's account and region. */
   readonly stores: MigrationSource[];
@@ -216,8 +216,8 @@ interface PlannedStore extends Omit<BoundMigrationSource, 'selectors'> {
 }
 
 /**
- * Migrates CloudTrail Lake event data stores of one account and region to CloudWatch, the four
- * steps of AWS's migration path in one construct:
+ * Migrates the CloudTrail Lake event data stores of one account and region to CloudWatch, in the
+ * four steps of AWS's migration path.
  *
  * 1. History: an `EventDataStoreImport` per store, whose window ends at the cutover.
  * 2. Ongoing events: a CloudWatch telemetry rule (an organisation rule for organisation stores)

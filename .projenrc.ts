@@ -3,10 +3,12 @@ import { UpdateSnapshot } from 'projen/lib/javascript';
 
 /**
  * The minimum aws-cdk-lib is chosen on purpose:
- * 2.257.0 is the first release with the policy-validation `Validations` API that cdk-nag v3
- * runs on; the construct acknowledges its few unavoidable findings through it, so that users
- * of cdk-nag v3 see them acknowledged (users of cdk-nag v2 get the same through `cdk_nag`
- * metadata). Everything else the construct uses (Provider with explicit log groups,
+ * 2.257.0 is the first release with the policy-validation `Validations` API (acknowledgements)
+ * that cdk-nag v3 reads; the construct acknowledges its few unavoidable findings through it, so
+ * that users of cdk-nag v3 see them acknowledged (users of cdk-nag v2 get the same through
+ * `cdk_nag` metadata). cdk-nag v3 itself runs only from 2.258.0, the first release that gives
+ * plugins the construct tree (README, Security checks; test/compliance/cdk-nag.test.ts).
+ * Everything else the construct uses (Provider with explicit log groups,
  * CustomResource.serviceTimeout, Function.logGroup) is older than that.
  */
 const MIN_CDK_VERSION = '2.257.0';

@@ -216,7 +216,7 @@ describe('a migration\'s ongoing log groups', () => {
 
   test('a log group of the user\'s with a name alike is not covered by the acknowledgement', () => {
     const { app } = synthesize((stack) => {
-      MIGRATION_CONFIGURATIONS['migration: account store of the app (all defaults)'](stack);
+      MIGRATION_CONFIGURATIONS['migration: account store of the app (migration defaults)'](stack);
       const user = new iam.Role(stack, 'UserReader', { assumedBy: new iam.AccountRootPrincipal() });
       user.addManagedPolicy(new iam.ManagedPolicy(stack, 'UserPolicy', {
         statements: [new iam.PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:aws/cloudtrail/managementevents:*`] })],

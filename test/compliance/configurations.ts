@@ -76,7 +76,7 @@ function organisationStore(stack: Stack, id: string, props: cloudtrail.CfnEventD
  * management account of the organisation `ORG`, so organisation stores may be migrated from it).
  */
 export const MIGRATION_CONFIGURATIONS: Record<string, (stack: Stack) => void> = {
-  'migration: account store of the app (all defaults)': (stack) => {
+  'migration: account store of the app (migration defaults)': (stack) => {
     const store = organisationStore(stack, 'Store');
     new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStore(store)] });
   },

@@ -277,7 +277,9 @@ describe('cdk-nag v3 as a policy-validation plugin, at the loaded aws-cdk-lib', 
     test(`${name}: synthesis passes, every finding acknowledged`, () => {
       const { report, failure } = synthWithPlugins();
       expect(failure).toBeUndefined();
-      expect(JSON.stringify(report?.pluginReports ?? [])).not.toMatch(/"violations":\[\{/);
+      // Only the cdk-nag packs' reports (newer releases add their own plugins, e.g. "CloudFormation Validate").
+      const packs = (report?.pluginReports ?? []).filter((r: any) => ['AwsSolutions', 'NIST.800.53.R5'].includes(r.summary?.pluginName ?? r.pluginName));
+      expect(packs.flatMap((r: any) => r.violations.map((v: any) => v.ruleName))).toEqual([]);
     });
   } else {
     test(`${name}: every pack fails for want of the construct tree, and synthesis fails (nothing is checked)`, () => {

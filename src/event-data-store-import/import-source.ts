@@ -220,8 +220,8 @@ function appAliasPermissions(scope: Construct, kmsKeyId: string): KeyPermissions
   if (!Token.isUnresolved(target)) return keyPermissionsFromKeyId(scope, target);
   const key = keyReferencedBy(target);
   if (key) return keyPermissionsFromKey(key);
-  throw new Error(`kmsKeyId of the event data store names the alias ${cfnAlias.node.path} of this app, whose targetKeyId (${target}) the construct cannot ` +
-    'trace to a key, and KMS permissions and key policy statements must name the key. Pass the key as encryptionKey: ' +
+  throw new Error(`kmsKeyId of the event data store names the alias ${cfnAlias.node.path} of this app, whose targetKeyId is a token the construct cannot ` +
+    'trace to a key of the app (a parameter or an import), and KMS permissions and key policy statements must name the key. Pass the key as encryptionKey: ' +
     'ImportSource.fromEventDataStore(store, { encryptionKey: key }), or MigrationSource.fromEventDataStore(store, { encryptionKey: key }).');
 }
 

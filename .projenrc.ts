@@ -3,10 +3,12 @@ import { UpdateSnapshot } from 'projen/lib/javascript';
 
 /**
  * The minimum aws-cdk-lib is chosen on purpose:
- * 2.257.0 is the first release with the policy-validation `Validations` API that cdk-nag v3
- * runs on; the construct acknowledges its few unavoidable findings through it, so that users
- * of cdk-nag v3 see them acknowledged (users of cdk-nag v2 get the same through `cdk_nag`
- * metadata). Everything else the construct uses (Provider with explicit log groups,
+ * 2.257.0 is the first release with the policy-validation `Validations` API (acknowledgements)
+ * that cdk-nag v3 reads; the construct acknowledges its few unavoidable findings through it, so
+ * that users of cdk-nag v3 see them acknowledged (users of cdk-nag v2 get the same through
+ * `cdk_nag` metadata). cdk-nag v3 itself runs only from 2.258.0, the first release that gives
+ * plugins the construct tree (README, Security checks; test/compliance/cdk-nag.test.ts).
+ * Everything else the construct uses (Provider with explicit log groups,
  * CustomResource.serviceTimeout, Function.logGroup) is older than that.
  */
 const MIN_CDK_VERSION = '2.257.0';
@@ -103,8 +105,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2.1100.0',
     'esbuild',
     // The deploy-time tests: the state machine run locally, the ledger on a real DynamoDB
-    // implementation.
-    'aws-local-stepfunctions@^3',
+    // implementation. aws-local-stepfunctions 3.0.0 (the only release the registry serves) declares
+    // node >= 22 for one call, Promise.withResolvers: on Node 20, the minimum here, `npm ci` printed an
+    // EBADENGINE warning for it. vendor/ holds the same release with that call polyfilled and
+    // engines >= 20 (vendor/repack-aws-local-stepfunctions.sh makes it from the registry's tarball).
+    'aws-local-stepfunctions@file:vendor/aws-local-stepfunctions-3.0.0-node20.tgz',
+    // test/engines.test.ts compares the lock's engines with the running Node.js.
+    'semver',
+    '@types/semver',
     'dynalite@^4',
     // The IAM stand-in of the preflight tests evaluates policies with a real policy engine.
     '@cloud-copilot/iam-simulate',
@@ -143,15 +151,17 @@ for (const task of project.tasks.all.filter((t) => /^bundle:.*\.lambda$/.test(t.
   }
 }
 
-// The package is what users run: no example, docs, CI, benchmarks or rosetta fixtures
+// The package is what users run: no example, docs, CI, benchmarks, rosetta fixtures or vendored dev tools
 // (test/package-contents.test.ts checks the list `npm pack` makes).
-project.npmignore?.exclude('/example/', '/docs/', '/.ci/', '/bench/', '/rosetta/');
+project.npmignore?.exclude('/example/', '/docs/', '/.ci/', '/bench/', '/rosetta/', '/vendor/');
 
 // npm 11.19+ skips dependencies' install scripts unless package.json decides, and lists the
-// undecided ones after every install. Neither is needed: esbuild's postinstall only checks the
-// binary its platform package already installed, and @parcel/watcher (a dependency of the tools)
-// builds from source only where no prebuilt binary exists. Deny both explicitly: same behaviour, no list.
-project.package.addField('allowScripts', { 'esbuild': false, '@parcel/watcher': false });
+// undecided ones after every install. None is needed: esbuild's postinstall only checks the
+// binary its platform package already installed, and @parcel/watcher (a dependency of the tools) and
+// classic-level (dynalite's LevelDB, for the deploy-time tests) build from source only where their
+// package ships no prebuilt binary (both ship linux, macOS and Windows ones). Deny them explicitly:
+// same behaviour, no list.
+project.package.addField('allowScripts', { 'esbuild': false, '@parcel/watcher': false, 'classic-level': false });
 
 // Every task as quiet on Node 20 (supported here, see minNodeVersion) as on newer versions: no
 // jsii banners (end-of-life takes the major versions to silence; the others take any value).
@@ -171,9 +181,8 @@ example.exec('cdk synth --app "npx ts-node --prefer-ts-exts example/app.ts" --ou
 example.exec('ts-node --prefer-ts-exts example/summarize.ts example/cdk.out');
 
 // Quick start: each command installs what it needs on a fresh clone.
-// npm's warnings stay out of the way (errors still show): the one engine warning left on Node 20
-// is aws-local-stepfunctions', a test-only dependency that asks for Node 22 for Promise.withResolvers,
-// which test/setup/polyfills.ts provides.
+// npm's warnings stay out of the way (errors still show); plain `npm ci` prints no engine warning on
+// Node 20 either (test/engines.test.ts).
 const QUIET_CI = 'npm ci --no-audit --no-fund --loglevel=error';
 project.package.setScript('quickstart:example', `${QUIET_CI} && projen example`);
 project.package.setScript('quickstart:test', `${QUIET_CI} && projen test:ci`);
@@ -198,6 +207,8 @@ project.gitignore.exclude(
   // jsii-rosetta's tablet of translated examples (rosetta:extract).
   '.jsii.tabl.json',
 );
+// The vendored aws-local-stepfunctions (see devDeps) is a tarball: keep it, unlike the build's *.tgz.
+project.gitignore.include('vendor/*.tgz');
 const INTEG_OFFLINE = ['--language', 'typescript', '--parallel-regions', 'us-east-1'];
 const integ = project.tasks.tryFind('integ')!;
 integ.reset();
@@ -312,6 +323,13 @@ testCi.spawn(project.tasks.tryFind('rosetta:extract')!);
 testCi.spawn(rosettaCheck);
 testCi.spawn(codeOnly);
 testCi.spawn(project.tasks.tryFind('test')!);
+// The README's install steps, run as written: build the package, install the file they name in a new
+// app (offline, from the npm cache), synthesize there. `-- --fresh` runs them in a fresh clone.
+const testInstall = project.addTask('test:install', {
+  description: 'Follow the README\'s install steps as written: build the npm package, install it in a new CDK app from the npm cache, synthesize (--fresh: in a fresh clone)',
+  steps: [{ exec: 'ts-node --prefer-ts-exts test/install/run.ts', receiveArgs: true }],
+});
+testCi.spawn(testInstall);
 testCi.spawn(latestCdk);
 
 project.synth();

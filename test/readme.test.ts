@@ -94,6 +94,12 @@ describe('the README\'s migration example', () => {
     expect(starts).toEqual([String(Date.parse(given![1])), String(Date.parse(given![1]))]);
   });
 
+  test('cdk-nag (AwsSolutions, NIST 800-53 rev 5) finds nothing on the library\'s resources: only the user\'s own Auditors role and its grant', () => {
+    const findings = nag(stack.node.root);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.filter((f) => !f.path.startsWith(`${stack.node.path}/Auditors/`))).toEqual([]);
+  });
+
   test('the README says how many queries it saves', () => {
     expect(README).toContain(`| ${INVESTIGATION_QUERIES.length} saved Logs Insights queries (folder \`CloudTrail Lake migration\`)`);
   });

@@ -3,14 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ImportSource } from './import-source';
+import { BoundImportSource, ImportSource } from './import-source';
 import { ImportTimeRange } from './import-time-range';
-import { checkOverlaps, checkSameEnvironment, checkTimeRange, countImportsInEnvironment, parseEventDataStoreArn, warn } from './validation';
+import { checkOverlaps, checkSameEnvironment, checkTimeRange, countImportsInEnvironment, parseEventDataStoreArn, warn, warnOutsideRetention } from './validation';
 import { destinationLogGroupName, ImportResourceProperties, MAX_RESOURCE_SECONDS, REPORTING_MARGIN_SECONDS, RESOURCE_TYPE } from '../orchestrator/contract';
 import { DEFAULT_POLL_INTERVAL, Orchestrator } from '../orchestrator/orchestrator';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
 
-/** Properties of an {@link EventDataStoreImport}. */
+/** Properties of an `EventDataStoreImport`. */
 export interface EventDataStoreImportProps {
   /** The event data store to import. */
   readonly source: ImportSource;
@@ -137,6 +137,7 @@ export class EventDataStoreImport extends Construct {
   private readonly orchestrator: Orchestrator;
   private readonly storeRegion?: string;
   private readonly storeAccount?: string;
+  private readonly retention: Pick<BoundImportSource, 'retentionDays' | 'retentionOrigin'>;
   private endsAtCutover = false;
 
   constructor(scope: Construct, id: string, props: EventDataStoreImportProps) {
@@ -150,6 +151,7 @@ export class EventDataStoreImport extends Construct {
     if (removalPolicy !== RemovalPolicy.RETAIN && removalPolicy !== RemovalPolicy.DESTROY) {
       throw new Error(`removalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${removalPolicy}`);
     }
+    this.retention = { retentionDays: source.retentionDays, retentionOrigin: source.retentionOrigin };
     const window = props.timeRange?._render() ?? {};
     checkTimeRange(this, window, props.timeRange, source);
     this.waits = props.waitForCompletion ?? false;
@@ -256,7 +258,11 @@ export class EventDataStoreImport extends Construct {
     readonly startEventTime?: number; readonly logGroupNames: string[]; readonly overlap: Duration; readonly timeout: Duration;
   }): void {
     const resource = this.resource.node.defaultChild as CfnResource;
-    if (cutover.startEventTime !== undefined) resource.addPropertyOverride('StartEventTime', renderNumber(cutover.startEventTime));
+    if (cutover.startEventTime !== undefined) {
+      warnOutsideRetention(this, 'historyStart', cutover.startEventTime, this.retention,
+        'move historyStart later, or leave it out to import everything the store keeps');
+      resource.addPropertyOverride('StartEventTime', renderNumber(cutover.startEventTime));
+    }
     resource.addPropertyOverride('CutoverLogGroupNames', cutover.logGroupNames.join(','));
     resource.addPropertyOverride('CutoverOverlapSeconds', String(cutover.overlap.toSeconds()));
     resource.addPropertyOverride('CutoverTimeoutSeconds', String(cutover.timeout.toSeconds()));

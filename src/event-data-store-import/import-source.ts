@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-/** Options for {@link ImportSource.fromEventDataStore}. */
+/** Options for `ImportSource.fromEventDataStore`. */
 export interface EventDataStoreSourceOptions {
   /**
    * The store's customer managed key, when its `kmsKeyId` cannot tell the construct which key it is
@@ -15,7 +15,7 @@ export interface EventDataStoreSourceOptions {
   readonly encryptionKey?: kms.IKey;
 }
 
-/** Options for {@link ImportSource.fromEventDataStoreArn}. */
+/** Options for `ImportSource.fromEventDataStoreArn`. */
 export interface EventDataStoreArnSourceOptions {
   /**
    * The store's customer managed key. The import role gets `kms:Decrypt` and
@@ -151,6 +151,8 @@ function keyPermissionsFromKeyId(scope: Construct, kmsKeyId: string | undefined)
   if (Token.isUnresolved(kmsKeyId)) {
     const key = keyReferencedBy(kmsKeyId);
     if (key) return keyPermissionsFromKey(key);
+    const viaAlias = appAliasPermissions(scope, kmsKeyId);
+    if (viaAlias) return viaAlias;
     return {
       resources: [kmsKeyId],
       assumption: 'the store\'s kmsKeyId is a token the construct cannot trace to a key in this app, so it is taken to be a key ARN. ' +
@@ -167,7 +169,7 @@ function keyPermissionsFromKeyId(scope: Construct, kmsKeyId: string | undefined)
       : { resources: [kmsKeyId] };
   }
   if (kmsKeyId.startsWith('alias/')) {
-    return aliasPermissions(kmsKeyId, Aws.PARTITION, stack.region, stack.account);
+    return appAliasPermissions(scope, kmsKeyId) ?? aliasPermissions(kmsKeyId, Aws.PARTITION, stack.region, stack.account);
   }
   if (!KEY_ID.test(kmsKeyId)) {
     throw new Error(`kmsKeyId of the event data store must be a KMS key ID, key ARN, alias name or alias ARN, got ${JSON.stringify(kmsKeyId)}; ` +
@@ -197,6 +199,38 @@ function keyReferencedBy(value: string): kms.IKey | undefined {
   if (!(target instanceof CfnResource) || target.cfnResourceType !== kms.CfnKey.CFN_RESOURCE_TYPE_NAME) return undefined;
   const owner = target.node.scope;
   return owner instanceof kms.Key ? owner : undefined;
+}
+
+/**
+ * The permissions for a `kmsKeyId` that names an alias of this app: its `aliasName` or `aliasArn` (or
+ * any string holding the name's token), a reference to its `AWS::KMS::Alias`, or the literal name of
+ * an alias in the same stack. They go to the alias's key: KMS authorizes by key ARN, and only a key
+ * has a key policy. An alias of the app whose key cannot be traced is refused: `encryptionKey` names it.
+ */
+function appAliasPermissions(scope: Construct, kmsKeyId: string): KeyPermissions | undefined {
+  const token = Token.isUnresolved(kmsKeyId);
+  const alias = scope.node.root.node.findAll().find((c): c is kms.Alias => c instanceof kms.Alias && (token
+    ? kmsKeyId.includes(c.aliasName)
+    : Stack.of(c) === Stack.of(scope) && (c.node.defaultChild as kms.CfnAlias).aliasName === kmsKeyId));
+  if (alias) return keyPermissionsFromKey(alias.aliasTargetKey);
+  const cfnAlias = token ? cfnAliasReferencedBy(kmsKeyId) : undefined;
+  if (!cfnAlias) return undefined;
+  if (cfnAlias.node.scope instanceof kms.Alias) return keyPermissionsFromKey(cfnAlias.node.scope.aliasTargetKey);
+  const target = cfnAlias.targetKeyId;
+  if (!Token.isUnresolved(target)) return keyPermissionsFromKeyId(scope, target);
+  const key = keyReferencedBy(target);
+  if (key) return keyPermissionsFromKey(key);
+  throw new Error(`kmsKeyId of the event data store names the alias ${cfnAlias.node.path} of this app, whose targetKeyId is a token the construct cannot ` +
+    'trace to a key of the app (a parameter or an import), and KMS permissions and key policy statements must name the key. Pass the key as encryptionKey: ' +
+    'ImportSource.fromEventDataStore(store, { encryptionKey: key }), or MigrationSource.fromEventDataStore(store, { encryptionKey: key }).');
+}
+
+/** The `AWS::KMS::Alias` a token such as `{ Ref: Alias }` refers to, if any. */
+function cfnAliasReferencedBy(value: string): kms.CfnAlias | undefined {
+  const tokens = Tokenization.reverseString(value).tokens;
+  if (tokens.length !== 1) return undefined;
+  const token = tokens[0];
+  return token instanceof Reference && token.target instanceof kms.CfnAlias ? token.target : undefined;
 }
 
 function isAlias(key: kms.IKey): key is kms.IAlias {

@@ -88,15 +88,11 @@ export function checkTimeRange(scope: Construct, window: RenderedTimeRange, time
   if (known(lookbackMillis) && lookbackMillis <= 0) {
     throw new Error(`timeRange: the lookback must be longer than zero, got ${text}`);
   }
-  const now = Date.now();
-  if (known(end) && end > now) {
+  if (known(end) && end > Date.now()) {
     warn(scope, 'endInFuture',
       `timeRange: end (${iso(end)}) is in the future; the import copies only the events that exist when it runs, and later events are not added.`);
   }
-  if (known(start) && start < EARLIEST_MIGRATABLE) {
-    warn(scope, 'before2023',
-      `timeRange: start (${iso(start)}) is before 2023-01-01; AWS says events from before 2023 cannot be migrated to CloudWatch Logs.`);
-  }
+  if (known(start)) warnBefore2023(scope, 'timeRange: start', start);
   const retentionDays = source.retentionDays;
   if (!known(retentionDays)) return;
   const retentionMillis = retentionDays * DAY_MILLIS;
@@ -108,11 +104,48 @@ export function checkTimeRange(scope: Construct, window: RenderedTimeRange, time
     throw new Error(`timeRange: ${text} spans ${describeMillis(end - start + 1)}, longer than the store's retention period of ${retentionDays} days, so it can never fit in it; ` +
       `split it into windows of at most ${retentionDays} days (assumed from ${assumed})`);
   }
-  const oldestKept = now - retentionMillis;
-  if (known(start) && start < oldestKept) {
+  if (known(start)) warnOutsideRetention(scope, 'timeRange: start', start, source, 'move the start later');
+}
+
+/**
+ * The start of a CloudTrailLakeMigration's history (its window ends at the cutover, measured at
+ * deploy time). A Date before the epoch can never be an event time: an error. What depends on the
+ * day the app is synthesized is a warning: a start in the future (the window would end before it
+ * starts), or before 2023. Each store's retention is checked by its import
+ * (`warnOutsideRetention`).
+ */
+export function checkHistoryStart(scope: Construct, start: number): void {
+  if (Number.isNaN(start)) {
+    throw new Error('historyStart is an invalid Date; give a valid one, e.g. new Date(\'2024-01-01T00:00:00Z\')');
+  }
+  if (start < 0) {
+    throw new Error(`historyStart must not be before 1970-01-01T00:00:00.000Z (event times are milliseconds since the epoch, >= 0), got ${iso(start)}; ` +
+      'give a date from 2023 on, or leave historyStart out to import everything the store keeps');
+  }
+  if (start > Date.now()) {
+    warn(scope, 'historyStartInFuture',
+      `historyStart (${iso(start)}) is in the future: the history import ends at the cutover, measured when it is deployed, so a window starting later has ` +
+      'nothing to import and the import fails at deploy time, after the wait for the cutover. Give a past date, or leave historyStart out.');
+  }
+  warnBefore2023(scope, 'historyStart', start);
+}
+
+function warnBefore2023(scope: Construct, what: string, start: number): void {
+  if (start < EARLIEST_MIGRATABLE) {
+    warn(scope, 'before2023', `${what} (${iso(start)}) is before 2023-01-01; AWS says events from before 2023 cannot be migrated to CloudWatch Logs.`);
+  }
+}
+
+/** A start older than the store keeps events today (when its retention is known): `fix` says what to do. */
+export function warnOutsideRetention(scope: Construct, what: string, start: number, source: Pick<BoundImportSource, 'retentionDays' | 'retentionOrigin'>, fix: string): void {
+  const retentionDays = source.retentionDays;
+  if (!known(retentionDays)) return;
+  const assumed = source.retentionOrigin ?? `a retention period of ${retentionDays} days`;
+  const oldestKept = Date.now() - retentionDays * DAY_MILLIS;
+  if (start < oldestKept) {
     warn(scope, 'outsideRetention',
-      `timeRange: start (${iso(start)}) is older than the store keeps events today (about ${iso(oldestKept)}, assuming ${assumed}). ` +
-      'If the import has not run yet, events before that are no longer there and CloudWatch Logs may reject the window: move the start later. ' +
+      `${what} (${iso(start)}) is older than the store keeps events today (about ${iso(oldestKept)}, assuming ${assumed}). ` +
+      `If the import has not run yet, events before that are no longer there and CloudWatch Logs may reject the window: ${fix}. ` +
       'An import that has already run is not affected.');
   }
 }

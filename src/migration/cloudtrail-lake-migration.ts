@@ -8,7 +8,7 @@ import { INVESTIGATION_QUERIES, INVESTIGATION_QUERY_FOLDER } from './investigati
 import { BoundMigrationSource, MigrationSource } from './migration-source';
 import { checkMigrationProps, checkOrganizationAccount, checkStoreEnvironment } from './migration-validation';
 import { EventDataStoreImport } from '../event-data-store-import/event-data-store-import';
-import { warn } from '../event-data-store-import/validation';
+import { checkHistoryStart, warn } from '../event-data-store-import/validation';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
 import { TelemetryEvaluation } from '../telemetry-evaluation/telemetry-evaluation';
 
@@ -73,7 +73,7 @@ export interface MigrationCentralizationOptions {
   readonly includeEncryptedLogGroups?: boolean;
 }
 
-/** Properties of a {@link CloudTrailLakeMigration}. */
+/** Properties of a `CloudTrailLakeMigration`. */
 export interface CloudTrailLakeMigrationProps {
   /** The event data stores to migrate, all in the stack's account and region. */
   readonly stores: MigrationSource[];
@@ -87,7 +87,9 @@ export interface CloudTrailLakeMigrationProps {
   readonly importHistory?: boolean;
 
   /**
-   * Where the imported history starts, by event time.
+   * Where the imported history starts, by event time. Before 1970 is an error; in the future, before
+   * 2023, or older than a store keeps events today is a warning (whether the app synthesizes never
+   * depends on the day).
    *
    * @default - everything the store keeps
    */
@@ -214,8 +216,8 @@ interface PlannedStore extends Omit<BoundMigrationSource, 'selectors'> {
 }
 
 /**
- * Migrates CloudTrail Lake event data stores of one account and region to CloudWatch, the four
- * steps of AWS's migration path in one construct:
+ * Migrates the CloudTrail Lake event data stores of one account and region to CloudWatch, in the
+ * four steps of AWS's migration path.
  *
  * 1. History: an `EventDataStoreImport` per store, whose window ends at the cutover.
  * 2. Ongoing events: a CloudWatch telemetry rule (an organisation rule for organisation stores)
@@ -256,6 +258,7 @@ export class CloudTrailLakeMigration extends Construct {
   constructor(scope: Construct, id: string, props: CloudTrailLakeMigrationProps) {
     super(scope, id);
     checkMigrationProps(props);
+    if (props.historyStart !== undefined) checkHistoryStart(this, props.historyStart.getTime());
     this.cutoverOverlap = props.cutoverOverlap ?? DEFAULT_CUTOVER_OVERLAP;
     const importHistory = props.importHistory ?? true;
 

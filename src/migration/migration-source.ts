@@ -7,7 +7,7 @@ import { StoreSelectors } from './event-selectors';
 import { ImportSource } from '../event-data-store-import/import-source';
 import { eventDataStoreIdOf } from '../orchestrator/contract';
 
-/** Options for a store of the app in a {@link CloudTrailLakeMigration}. */
+/** Options for a store of the app in a `CloudTrailLakeMigration`. */
 export interface MigrationStoreOptions {
   /**
    * The customer managed key that encrypts the store, when its `kmsKeyId` is an alias or a token
@@ -26,7 +26,7 @@ export interface MigrationStoreOptions {
   readonly importRole?: iam.IRole;
 }
 
-/** Options for an existing store, by ARN, in a {@link CloudTrailLakeMigration}. */
+/** Options for an existing store, by ARN, in a `CloudTrailLakeMigration`. */
 export interface MigrationStoreArnOptions extends MigrationStoreOptions {
   /**
    * The store's advanced event selectors, carried over to the telemetry rule so that the same

@@ -31,9 +31,6 @@ export function checkMigrationProps(props: CloudTrailLakeMigrationProps): void {
   if (props.historyStart !== undefined && props.importHistory === false) {
     throw new Error('historyStart is given but importHistory is false: leave historyStart out, or import the history');
   }
-  if (props.historyStart !== undefined && Number.isNaN(props.historyStart.getTime())) {
-    throw new Error('historyStart is an invalid Date; give a valid one, e.g. new Date(\'2024-01-01T00:00:00Z\')');
-  }
   if (props.organization) checkOrganization(props.organization);
   if (props.centralization) {
     if (!props.organization) {

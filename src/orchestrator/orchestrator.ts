@@ -52,6 +52,14 @@ const DELETE_LOG_GROUP: WildcardJustification = {
   reason: 'Names one destination log group per event data store of a RemovalPolicy.DESTROY import: the leading * covers both spellings of its name '
     + '(aws/cloudtrail/<id> and /aws/cloudtrail/<id>), the trailing :* the log group ARN form IAM evaluates.',
 };
+const ONGOING_LOG_GROUPS: WildcardJustification = {
+  actions: ['logs:FilterLogEvents'],
+  // The log groups telemetry rules deliver CloudTrail events to (DELIVERED_CATEGORIES in src/migration/event-selectors.ts).
+  resource: '.*:logs:.*:log-group:aws/cloudtrail/(managementevents|dataevents):\\*',
+  reason: 'A CloudTrailLakeMigration reads the ongoing CloudTrail log group its telemetry rule writes to (to measure the cutover, and to see events '
+    + 'still arrive before Lake ingestion stops): the trailing :* is the log-group ARN form IAM evaluates, as aws-cdk-lib\'s LogGroup grants write it; '
+    + 'it names that one log group, no other.',
+};
 const STORE_KEY_ALIAS: WildcardJustification = {
   actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
   resource: '.*:kms:.*:key/\\*',
@@ -354,6 +362,8 @@ export class Orchestrator extends Construct {
   /** The function tells the import's topic when the import ends. */
   /** A migration's cutover and ingestion stop read the log groups its telemetry rule writes to. */
   public allowReadOngoingEvents(logGroupNames: string[], region: string | undefined, account: string | undefined): void {
+    // Only a migration's stacks carry this acknowledgement (an import's templates stay as they are).
+    this.handlerPolicies.justify(ONGOING_LOG_GROUPS);
     for (const name of logGroupNames) {
       const logGroup = Stack.of(this).formatArn({ service: 'logs', region, account, resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
       this.addOnce(`ongoing:${logGroup}`, new iam.PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: [logGroup, `${logGroup}:*`] }));
@@ -527,6 +537,13 @@ class PolicyChunks extends Construct {
     super(scope, id);
   }
 
+  /** A wildcard some statements need only in some stacks: acknowledged on every policy from the first such statement on. */
+  public justify(justification: WildcardJustification): void {
+    if (this.justifications.includes(justification)) return;
+    this.justifications.push(justification);
+    for (const { policy } of this.chunks) acknowledgeWildcards(policy.node.defaultChild as iam.CfnManagedPolicy, [justification]);
+  }
+
   /** Adds the statement, or its resources to an earlier statement with the same actions and conditions. */
   public add(statement: iam.PolicyStatement): void {
     const shape = JSON.stringify({ ...statement.toStatementJson(), Resource: undefined });
@@ -541,7 +558,7 @@ class PolicyChunks extends Construct {
     let chunk = this.chunks[this.chunks.length - 1];
     if (!chunk || chunk.size + size > POLICY_CHARACTER_BUDGET) {
       const policy = new iam.ManagedPolicy(this, this.chunks.length === 0 ? 'Default' : `Part${this.chunks.length + 1}`, { roles: [this.role] });
-      acknowledgeWildcards(policy.node.defaultChild as iam.CfnManagedPolicy, this.justifications);
+      acknowledgeWildcards(policy.node.defaultChild as iam.CfnManagedPolicy, [...this.justifications]);
       this.dependable.add(policy);
       chunk = { policy, size: 0 };
       this.chunks.push(chunk);

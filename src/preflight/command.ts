@@ -8,9 +8,9 @@
 import { Command, Option } from 'commander';
 import { ClientPool, PreflightClientFactory, standardClients } from './clients';
 import { deployedStack, InputError, StackUnderCheck, stacksOfAssembly } from './input';
-import { checkStack } from './preflight';
+import { checkStack, CredentialsError } from './preflight';
 import { EXIT_COULD_NOT_CHECK, exitCodeOf, PreflightJson, renderChecklist, StackReport, toJson } from './report';
-import { errorMessage, errorName } from '../shared/aws-errors';
+import { credentialProblem, errorMessage, errorName } from '../shared/aws-errors';
 import { oneLine } from '../status/render';
 
 /** Default assembly directory (what `cdk synth` writes). */
@@ -62,7 +62,7 @@ async function runPreflight(assembly: string | undefined, options: PreflightOpti
   try {
     const reports: StackReport[] = [];
     for (const { stack, region } of await stacksToCheck(assembly, options, pool)) {
-      reports.push(await checkStack(stack, pool.forRegion(region), { region, now }));
+      reports.push(await checkStack(stack, pool.forRegion(region), { region, now, profile: options.profile }));
     }
     const input: PreflightJson['input'] = options.stack !== undefined
       ? { kind: 'stack', name: options.stack }
@@ -70,7 +70,8 @@ async function runPreflight(assembly: string | undefined, options: PreflightOpti
     io.stdout.write(options.json ? `${JSON.stringify(toJson(input, reports), null, 2)}\n` : renderChecklist(reports));
     return exitCodeOf(reports);
   } catch (e) {
-    return failWith(io, e instanceof InputError ? e.message : describeError(e));
+    const known = e instanceof InputError || e instanceof CredentialsError ? e.message : credentialProblem(e, options.profile);
+    return failWith(io, known ?? describeError(e));
   } finally {
     pool.destroy();
   }

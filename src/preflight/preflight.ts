@@ -15,13 +15,23 @@ import { checkMigrationImport, organizationRuleChecks } from './migration-checks
 import { CheckResult, couldNotCheck, ImportReport, pass, StackReport } from './report';
 import { checkStore } from './store-checks';
 import { DeclaredImport, declaredImports, templateRoles } from './template-reading';
-import { errorMessage, errorName } from '../shared/aws-errors';
+import { credentialProblem, errorMessage, errorName } from '../shared/aws-errors';
 
 export interface CheckOptions {
   /** The region the clients use (the stack's, or the configured one). */
   readonly region: string;
   /** Clock, epoch milliseconds. */
   readonly now: number;
+  /** The --profile given, for messages. */
+  readonly profile?: string;
+}
+
+/** The credentials cannot sign or are rejected: the command stops with this one line (it has the fix). */
+export class CredentialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CredentialsError';
+  }
 }
 
 interface Caller {
@@ -32,7 +42,7 @@ interface Caller {
 }
 
 export async function checkStack(stack: StackUnderCheck, clients: PreflightClients, options: CheckOptions): Promise<StackReport> {
-  const caller = await callerOf(clients, stack.account);
+  const caller = await callerOf(clients, stack.account, options.profile);
   const knownAccount = stack.account ?? caller.account;
   // Unknown (no usable credentials, environment-agnostic stack): the ARNs built with it stay unresolved.
   const account = knownAccount ?? unresolved('AWS::AccountId');
@@ -90,12 +100,15 @@ async function importPhysicalIds(ctx: StackContext): Promise<ReadonlyMap<string,
   return deployedImports(ctx.clients.cloudFormation, ctx.stack.stackName);
 }
 
-async function callerOf(clients: PreflightClients, stackAccount: string | undefined): Promise<Caller> {
+async function callerOf(clients: PreflightClients, stackAccount: string | undefined, profile: string | undefined): Promise<Caller> {
   let arn: string | undefined;
   let account: string | undefined;
   try {
     ({ Arn: arn, Account: account } = await clients.sts.send(new GetCallerIdentityCommand({})));
   } catch (e) {
+    // No credentials, or credentials AWS rejects: every check that calls AWS would fail the same way.
+    const credentials = credentialProblem(e, profile);
+    if (credentials) throw new CredentialsError(credentials);
     return { partition: 'aws', problem: `the credentials cannot be used (GetCallerIdentity failed: ${errorName(e)}: ${errorMessage(e)})` };
   }
   const partition = /^arn:([^:]+):/.exec(arn ?? '')?.[1] ?? 'aws';

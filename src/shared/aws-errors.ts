@@ -37,6 +37,31 @@ export function errorMessage(error: unknown): string {
   return (e?.message ?? String(error)).trim();
 }
 
+/** Error names of credentials AWS does not accept (expired, unknown, or a signature that does not match). */
+const REJECTED_CREDENTIALS = /^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException|InvalidSignatureException|SignatureDoesNotMatch)$/;
+
+/**
+ * The one line a command prints, with the fix, when no request can be signed or accepted: no
+ * credentials, credentials AWS rejects, or no region. Undefined for any other error. Every later
+ * call would fail the same way, so the commands stop there rather than repeat it per check.
+ */
+export function credentialProblem(error: unknown, profile?: string): string | undefined {
+  const name = errorName(error);
+  const message = errorMessage(error).replace(/\s+/g, ' ');
+  const ofProfile = profile ? ` (profile ${profile})` : '';
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return `No AWS credentials found${ofProfile}: ${message}. Use --profile, AWS_PROFILE, `
+      + 'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or `aws sso login`.';
+  }
+  if (/region is missing/i.test(message)) {
+    return `No AWS region configured${ofProfile}. Use --region, set AWS_REGION, or set a region in your AWS profile.`;
+  }
+  if (REJECTED_CREDENTIALS.test(name)) {
+    return `AWS rejected the credentials${ofProfile} (${name}: ${message}). Refresh them, e.g. \`aws sso login\`.`;
+  }
+  return undefined;
+}
+
 export function classifyError(error: unknown): ErrorKind {
   if (error instanceof ImportFailure && error.kind) return error.kind;
   const e = error as ServiceErrorLike;

@@ -27,7 +27,7 @@ import { layoutRows, LayoutContext, oneLine, renderPlain, toJson } from './rende
 import { TerminalRenderer } from './tty';
 import { PreflightClientFactory } from '../preflight/clients';
 import { addPreflightCommand } from '../preflight/command';
-import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
+import { classifyError, credentialProblem, errorMessage, errorName } from '../shared/aws-errors';
 
 export const EXIT_OK = 0;
 export const EXIT_IMPORT_FAILED = 1;
@@ -295,18 +295,9 @@ export function exitCodeOf(views: readonly ImportView[]): number {
 export function explain(e: unknown, options: { readonly profile?: string; readonly stack?: string; readonly ledger?: string } = {}): string {
   const name = errorName(e);
   const message = oneLine(errorMessage(e));
-  const profile = options.profile ? ` (profile ${options.profile})` : '';
   if (e instanceof StatusError) return message;
-  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return `No AWS credentials found${profile}: ${message}. Use --profile, AWS_PROFILE, `
-      + 'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or `aws sso login`.';
-  }
-  if (/region is missing/i.test(message)) {
-    return `No AWS region configured${profile}. Use --region, set AWS_REGION, or set a region in your AWS profile.`;
-  }
-  if (/^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException|InvalidSignatureException|SignatureDoesNotMatch)$/.test(name)) {
-    return `AWS rejected the credentials${profile} (${name}: ${message}). Refresh them, e.g. \`aws sso login\`.`;
-  }
+  const credentials = credentialProblem(e, options.profile);
+  if (credentials) return credentials;
   if (classifyError(e) === 'permissions') {
     const calls = ['logs:DescribeImportTasks', 'logs:DescribeImportTaskBatches'];
     if (options.stack !== undefined) calls.push('cloudformation:ListStackResources');

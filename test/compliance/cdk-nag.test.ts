@@ -1,19 +1,22 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, IPolicyValidationPluginBeta1, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 // cdk-nag's own rendering of resources in findings, to check the library's copy against it.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { IConstruct } from 'constructs';
-import { ACCOUNT, CONFIGURATIONS, REGION, STORE_ARN, STRICT, synthesize } from './configurations';
+import { ACCOUNT, CONFIGURATIONS, MIGRATION_CONFIGURATIONS, REGION, STORE_ARN, STRICT, synthesize, tempOutdir } from './configurations';
 import { nag } from './nag';
-import { EventDataStoreImport, ImportSource } from '../../src';
+import { CloudTrailLakeMigration, EventDataStoreImport, ImportSource } from '../../src';
+import { DELIVERED_CATEGORIES } from '../../src/migration/event-selectors';
 import { flattenReference, justifiedWildcards, NAG_V2_METADATA_KEY, NagV2Suppression } from '../../src/shared/compliance';
 
 const ORCHESTRATOR_ID = 'cdk-eventdatastore-import.Orchestrator';
+const TELEMETRY_EVALUATION_ID_PREFIX = 'cdk-eventdatastore-import.TelemetryEvaluation.';
 
 function resourceAt(scope: IConstruct, constructPath: string): CfnResource {
   const found = scope.node.findAll().find((c) => c.node.path === constructPath);
@@ -73,9 +76,10 @@ function l1Expected(scope: IConstruct): string[] {
   return libraryFunctions(scope).some((fn) => fn.runtime !== newestNodeRuntime()) ? ['AwsSolutions-L1'] : [];
 }
 
-/** Is this construct part of the library (the stack's orchestrator, or an import)? */
+/** Is this construct part of the library (the stack's orchestrator, an import, a migration and its telemetry evaluation)? */
 function isLibraryConstruct(construct: IConstruct): boolean {
-  return construct.node.scopes.some((s) => s instanceof EventDataStoreImport || s.node.id === ORCHESTRATOR_ID);
+  return construct.node.scopes.some((s) => s instanceof EventDataStoreImport || s instanceof CloudTrailLakeMigration
+    || s.node.id === ORCHESTRATOR_ID || s.node.id.startsWith(TELEMETRY_EVALUATION_ID_PREFIX));
 }
 
 describe.each(Object.keys(CONFIGURATIONS))('cdk-nag AwsSolutions and NIST 800-53 rev 5: %s', (name) => {
@@ -188,6 +192,103 @@ describe('what the library acknowledges', () => {
       'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
     ]));
   });
+});
+
+describe('a migration\'s ongoing log groups', () => {
+  const reads = (name: string) => {
+    const { app } = synthesize(CONFIGURATIONS[name]);
+    return { app, findings: nag(app, { ignoreAcknowledgements: true }).filter((f) => /log-group:aws\/cloudtrail\/(managementevents|dataevents)/.test(f.rule)) };
+  };
+
+  test('logs:FilterLogEvents names exactly the rule\'s log groups; the :* of each is acknowledged, with its reason, for cdk-nag v2 and v3', () => {
+    const { app, findings } = reads('migration: store by ARN with data events, single region, historyStart, retention');
+    expect(findings.map((f) => f.rule).sort()).toEqual(Object.values(DELIVERED_CATEGORIES).sort().map((group) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${REGION}:${ACCOUNT}:log-group:${group}:*]`));
+    for (const f of findings) {
+      const policy = resourceAt(app, f.path);
+      expect(suppressedByV2(policy, f.rule)).toBe(true);
+      const reasons = policy.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries<string>(m.data)).filter(([id]) => id === f.rule).map(([, reason]) => reason);
+      expect(reasons).toEqual([expect.stringContaining('CloudTrailLakeMigration reads the ongoing CloudTrail log group')]);
+    }
+    expect(nag(app)).toEqual([]);
+  });
+
+  test('a log group of the user\'s with a name alike is not covered by the acknowledgement', () => {
+    const { app } = synthesize((stack) => {
+      MIGRATION_CONFIGURATIONS['migration: account store of the app (migration defaults)'](stack);
+      const user = new iam.Role(stack, 'UserReader', { assumedBy: new iam.AccountRootPrincipal() });
+      user.addManagedPolicy(new iam.ManagedPolicy(stack, 'UserPolicy', {
+        statements: [new iam.PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:aws/cloudtrail/managementevents:*`] })],
+      }));
+    });
+    expect(nag(app).map((f) => `${f.path} ${f.rule}`)).toEqual([
+      `ImportStack/UserPolicy/Resource AwsSolutions-IAM5[Resource::arn:aws:logs:${REGION}:${ACCOUNT}:log-group:aws/cloudtrail/managementevents:*]`,
+    ]);
+  });
+
+  test('an import\'s stack, without a migration, carries no acknowledgement for them', () => {
+    const { outdir } = synthesize(CONFIGURATIONS['minimal (fromEventDataStoreArn, all defaults)']);
+    expect(fs.readFileSync(path.join(outdir, 'ImportStack.template.json'), 'utf8')).not.toContain('aws/cloudtrail/(managementevents');
+  });
+});
+
+describe('cdk-nag v3 as a policy-validation plugin, at the loaded aws-cdk-lib', () => {
+  // aws-cdk-lib gives plugins the construct tree (`appConstruct`, which cdk-nag v3 needs) from 2.258.0 on;
+  // at 2.257.0 every pack fails with "NagPack requires a construct tree" and checks nothing (README, Security checks).
+  const version = JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version as string;
+  const treeExpected = Number(/^2\.(\d+)\./.exec(version)![1]) >= 258;
+  const name = 'migration: organisation and account stores, centralization with a destination key and a backup region';
+
+  function synthWithPlugins(): { report: any; failure?: string; treeGiven: boolean } {
+    const outdir = tempOutdir();
+    const exitCode = process.exitCode;
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    let failure: string | undefined;
+    let treeGiven = false;
+    const probe: IPolicyValidationPluginBeta1 = {
+      name: 'probe',
+      validate: (context) => {
+        treeGiven = (context as any).appConstruct !== undefined;
+        return { success: true, violations: [] };
+      },
+    };
+    try {
+      synthesize((stack) => {
+        Validations.of(stack.node.root).addPlugins(probe, new AwsSolutionsChecks(), new NIST80053R5Checks());
+        CONFIGURATIONS[name](stack);
+      }, { outdir, context: { '@aws-cdk/core:validationReportJson': true } });
+    } catch (e) {
+      failure = String(e);
+    } finally {
+      quiet.mockRestore();
+      if (process.exitCode !== exitCode) failure ??= `process.exitCode set to ${process.exitCode}`;
+      process.exitCode = exitCode;
+    }
+    const file = path.join(outdir, 'policy-validation-report.json');
+    return { report: fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined, failure, treeGiven };
+  }
+
+  test(`aws-cdk-lib ${version} ${treeExpected ? 'gives' : 'does not give'} plugins the construct tree`, () => {
+    expect(synthWithPlugins().treeGiven).toBe(treeExpected);
+  });
+
+  if (treeExpected) {
+    test(`${name}: synthesis passes, every finding acknowledged`, () => {
+      const { report, failure } = synthWithPlugins();
+      expect(failure).toBeUndefined();
+      // Only the cdk-nag packs' reports (newer releases add their own plugins, e.g. "CloudFormation Validate").
+      const packs = (report?.pluginReports ?? []).filter((r: any) => ['AwsSolutions', 'NIST.800.53.R5'].includes(r.summary?.pluginName ?? r.pluginName));
+      expect(packs.flatMap((r: any) => r.violations.map((v: any) => v.ruleName))).toEqual([]);
+    });
+  } else {
+    test(`${name}: every pack fails for want of the construct tree, and synthesis fails (nothing is checked)`, () => {
+      const { report, failure } = synthWithPlugins();
+      expect(failure).toBeDefined();
+      const errors = report.pluginReports.map((r: any) => r.summary.metadata?.error ?? r.metadata?.error);
+      expect(errors).toEqual([expect.stringContaining('NagPack requires a construct tree'), expect.stringContaining('NagPack requires a construct tree')]);
+    });
+  }
 });
 
 describe('the cdk_nag metadata (cdk-nag v2 format)', () => {

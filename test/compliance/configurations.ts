@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EventDataStoreImport, ImportHandlerOptions, ImportSource } from '../../src';
+import { CloudTrailLakeMigration, EventDataStoreImport, ImportHandlerOptions, ImportSource, MigrationSource } from '../../src';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'us-east-1';
@@ -54,6 +54,134 @@ export function strictHandlerOptions(stack: Stack): ImportHandlerOptions {
 export function organisationTopic(stack: Stack, key: kms.IKey): sns.Topic {
   return new sns.Topic(stack, 'OrgImportTopic', { masterKey: key, enforceSSL: true });
 }
+
+const ORG = { organizationId: 'o-a1b2c3d4e5', managementAccountId: ACCOUNT };
+const MANAGEMENT = { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }] };
+const S3_WRITES = {
+  name: 'S3 writes',
+  fieldSelectors: [{ field: 'eventCategory', equalTo: ['Data'] }, { field: 'resources.type', equalTo: ['AWS::S3::Object'] }, { field: 'readOnly', equalTo: ['false'] }],
+};
+const DATA_STORE_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/7c1d2e3f-0000-4000-8000-0000000000d4`;
+
+/**
+ * A store as an organisation with Control Tower's CloudTrail controls makes it: encrypted with a
+ * customer managed key of its own (CT.CLOUDTRAIL.PR.3).
+ */
+function organisationStore(stack: Stack, id: string, props: cloudtrail.CfnEventDataStoreProps = {}): cloudtrail.CfnEventDataStore {
+  return new cloudtrail.CfnEventDataStore(stack, id, { ...props, kmsKeyId: organisationKey(stack, `${id}Key`).keyArn });
+}
+
+/**
+ * The migration's configurations, each building one stack in account 111111111111, us-east-1 (the
+ * management account of the organisation `ORG`, so organisation stores may be migrated from it).
+ */
+export const MIGRATION_CONFIGURATIONS: Record<string, (stack: Stack) => void> = {
+  'migration: account store of the app (migration defaults)': (stack) => {
+    const store = organisationStore(stack, 'Store');
+    new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStore(store)] });
+  },
+  'migration: store by ARN with data events, single region, historyStart, retention': (stack) => {
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStoreArn(DATA_STORE_ARN, {
+        advancedEventSelectors: [MANAGEMENT, S3_WRITES],
+        multiRegionEnabled: false,
+        retentionPeriod: Duration.days(3653),
+      })],
+      historyStart: new Date('2024-01-01T00:00:00Z'),
+    });
+  },
+  'migration: store of the app with its key given as encryptionKey': (stack) => {
+    const key = organisationKey(stack, 'StoreKey');
+    const store = new cloudtrail.CfnEventDataStore(stack, 'Store', { kmsKeyId: key.keyId });
+    new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStore(store, { encryptionKey: key })] });
+  },
+  'migration: KMS-encrypted store named by an alias of the app': (stack) => {
+    const alias = new kms.Alias(stack, 'StoreKeyAlias', { aliasName: 'alias/cloudtrail-lake', targetKey: organisationKey(stack, 'StoreKey') });
+    const store = new cloudtrail.CfnEventDataStore(stack, 'Store', { kmsKeyId: alias.aliasName });
+    new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStore(store)] });
+  },
+  'migration: store by ARN whose key is known only by alias name': (stack) => {
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, {
+        advancedEventSelectors: [MANAGEMENT],
+        encryptionKey: kms.Alias.fromAliasName(stack, 'StoreKeyAlias', 'alias/cloudtrail-lake'),
+      })],
+    });
+  },
+  'migration: organisation store, rule scoped to an OU': (stack) => {
+    const store = organisationStore(stack, 'OrgStore', { organizationEnabled: true });
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStore(store)],
+      organization: { ...ORG, ruleScope: "OrganizationUnitId = 'ou-ab12-34cd56ef'" },
+    });
+  },
+  'migration: organisation and account stores, centralization with a destination key and a backup region': (stack) => {
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [
+        MigrationSource.fromEventDataStore(organisationStore(stack, 'OrgStore', { organizationEnabled: true })),
+        MigrationSource.fromEventDataStoreArn(DATA_STORE_ARN, { advancedEventSelectors: [MANAGEMENT, S3_WRITES] }),
+      ],
+      organization: ORG,
+      centralization: {
+        destinationAccountId: '222222222222',
+        destinationRegion: 'eu-west-1',
+        sourceRegions: ['us-east-1', 'us-west-2'],
+        destinationKmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        backupRegion: 'eu-central-1',
+      },
+    });
+  },
+  'migration: stopLakeIngestion after a custom parallel run': (stack) => {
+    const store = organisationStore(stack, 'Store');
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStore(store)],
+      stopLakeIngestion: true,
+      parallelRun: Duration.hours(48),
+    });
+  },
+  'migration: waitForCompletion, RemovalPolicy.DESTROY, an encrypted notification topic': (stack) => {
+    const key = organisationKey(stack, 'TopicKey');
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStore(organisationStore(stack, 'Store'))],
+      waitForCompletion: true,
+      completionTimeout: Duration.minutes(45),
+      removalPolicy: RemovalPolicy.DESTROY,
+      notificationTopic: organisationTopic(stack, key),
+    });
+  },
+  'migration: bring-your-own import role': (stack) => {
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStore(organisationStore(stack, 'Store'), {
+        importRole: iam.Role.fromRoleArn(stack, 'OwnRole', `arn:aws:iam::${ACCOUNT}:role/cloudtrail-lake-import`),
+      })],
+    });
+  },
+  'migration: importHistory: false, no saved queries': (stack) => {
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [MigrationSource.fromEventDataStore(organisationStore(stack, 'Store'))],
+      importHistory: false,
+      savedQueries: false,
+    });
+  },
+  'migration: strict organisation (every handler option set), stopLakeIngestion, topic': (stack) => {
+    const handler = strictHandlerOptions(stack);
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [
+        MigrationSource.fromEventDataStore(organisationStore(stack, 'Store')),
+        MigrationSource.fromEventDataStore(organisationStore(stack, 'OrgStore', { organizationEnabled: true })),
+      ],
+      organization: ORG,
+      stopLakeIngestion: true,
+      // The strict 10-minute poll interval: a shorter cutover timeout keeps the waits within an execution's history.
+      cutoverTimeout: Duration.hours(12),
+      notificationTopic: organisationTopic(stack, handler.ledgerEncryptionKey!),
+      handler,
+    });
+  },
+};
+
+/** Configurations that set every handler option (pass Control Tower's controls with none disabled). */
+export const MIGRATION_STRICT = ['migration: strict organisation (every handler option set), stopLakeIngestion, topic'];
 
 /** The construct's main configurations, each building one stack. */
 export const CONFIGURATIONS: Record<string, (stack: Stack) => void> = {
@@ -106,10 +234,12 @@ export const CONFIGURATIONS: Record<string, (stack: Stack) => void> = {
       notificationTopic,
     });
   },
+  // Every test over CONFIGURATIONS (cdk-nag, Control Tower) runs on the migration's too.
+  ...MIGRATION_CONFIGURATIONS,
 };
 
 /** Configurations that set every handler option (pass Control Tower's controls with none disabled). */
-export const STRICT = ['strict organisation (every handler option set)'];
+export const STRICT = ['strict organisation (every handler option set)', ...MIGRATION_STRICT];
 
 export function tempOutdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'compliance-'));

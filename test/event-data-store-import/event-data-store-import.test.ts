@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { allStatements, ACCOUNT, newStack, REGION, statementsOfRole, STORE_ARN, STORE_ID, template, warnings } from './fixtures';
-import { EventDataStoreImport, ImportSource, ImportTimeRange } from '../../src';
+import { CloudTrailLakeMigration, EventDataStoreImport, ImportSource, ImportTimeRange, MigrationSource } from '../../src';
 
 const RANGE_2024 = ImportTimeRange.between(new Date('2024-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z'));
 
@@ -506,6 +506,80 @@ describe('KMS', () => {
     const alias = key.addAlias('alias/lake');
     new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStoreArn(STORE_ARN, { encryptionKey: alias }) });
     expect(kmsStatements(stack, 'ImportRole')).toEqual([{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } }]);
+  });
+
+  /** The key's ARN as granted, and the CloudTrail statements of its key policy. */
+  function grantsAndKeyPolicy(stack: Stack) {
+    const [[keyId, keyResource]] = Object.entries<any>(template(stack).findResources('AWS::KMS::Key'));
+    return {
+      keyId,
+      importRole: kmsStatements(stack, 'ImportRole').map((s) => s.Resource),
+      handlerRole: kmsStatements(stack, 'HandlerRole').map((s) => s.Resource),
+      conditions: [...kmsStatements(stack, 'ImportRole'), ...kmsStatements(stack, 'HandlerRole')].map((s) => s.Condition).filter((c) => c),
+      keyPolicy: keyResource.Properties.KeyPolicy.Statement.filter((s: any) => s.Principal?.Service === 'cloudtrail.amazonaws.com').map((s: any) => s.Sid),
+    };
+  }
+
+  test.each([
+    ['aliasName', (alias: kms.Alias) => alias.aliasName],
+    ['aliasArn', (alias: kms.Alias) => alias.aliasArn],
+    ['a Ref to its AWS::KMS::Alias', (alias: kms.Alias) => (alias.node.defaultChild as kms.CfnAlias).ref],
+    ['an ARN built from its name', (alias: kms.Alias) => `arn:aws:kms:${REGION}:${ACCOUNT}:${alias.aliasName}`],
+    ['its literal name, in the same stack', () => 'alias/lake'],
+  ])('a kms.Alias of the app as the store\'s kmsKeyId (%s): the grants and the key policy statements are its key\'s', (_name, reference) => {
+    const stack = newStack();
+    const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/lake', targetKey: new kms.Key(stack, 'Key') });
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, reference(alias))) });
+    const { keyId, importRole, handlerRole, conditions, keyPolicy } = grantsAndKeyPolicy(stack);
+    expect(importRole).toEqual([{ 'Fn::GetAtt': [keyId, 'Arn'] }]);
+    expect(handlerRole).toEqual([{ 'Fn::GetAtt': [keyId, 'Arn'] }]);
+    expect(conditions).toEqual([]);
+    expect(keyPolicy).toEqual(['AllowCloudTrailToReadForCloudWatchLogsImport', 'AllowCloudTrailToDescribeKeyForEventDataStore']);
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('key.addAlias() of the app, in the store of a CloudTrailLakeMigration, is followed to the key', () => {
+    const stack = newStack();
+    const alias = new kms.Key(stack, 'Key').addAlias('alias/lake');
+    const store = storeWithKey(stack, alias.aliasArn);
+    new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStore(store)] });
+    const { keyId, importRole, keyPolicy } = grantsAndKeyPolicy(stack);
+    expect(importRole).toEqual([{ 'Fn::GetAtt': [keyId, 'Arn'] }]);
+    expect(keyPolicy).toEqual(['AllowCloudTrailToReadForCloudWatchLogsImport', 'AllowCloudTrailToDescribeKeyForEventDataStore']);
+  });
+
+  test('an AWS::KMS::Alias of the app (L1) is followed to the key its targetKeyId names', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const cfnAlias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/lake', targetKeyId: key.keyArn });
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, cfnAlias.ref)) });
+    const { keyId, importRole, keyPolicy } = grantsAndKeyPolicy(stack);
+    expect(importRole).toEqual([{ 'Fn::GetAtt': [keyId, 'Arn'] }]);
+    expect(keyPolicy).toHaveLength(2);
+  });
+
+  test('an AWS::KMS::Alias of the app whose key cannot be traced is refused, naming encryptionKey', () => {
+    const stack = newStack();
+    const cfnAlias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/lake', targetKeyId: new CfnParameter(stack, 'KeyId').valueAsString });
+    expect(() => new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, cfnAlias.ref)) }))
+      .toThrow(/^kmsKeyId of the event data store names the alias Stack\/Alias of this app, whose targetKeyId is a token the construct cannot trace to a key of the app \(a parameter or an import\).*Pass the key as encryptionKey: ImportSource\.fromEventDataStore\(store, \{ encryptionKey: key \}\)/);
+  });
+
+  test('...unless the key is given as encryptionKey', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', keyArn);
+    const cfnAlias = new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/lake', targetKeyId: new CfnParameter(stack, 'KeyId').valueAsString });
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, cfnAlias.ref), { encryptionKey: key }) });
+    expect(kmsStatements(stack, 'ImportRole').map((s) => s.Resource)).toEqual([keyArn]);
+  });
+
+  test('a literal alias name of an alias in another account\'s stack is not taken for it', () => {
+    const app = new App();
+    const other = new Stack(app, 'Other', { env: { account: '222222222222', region: REGION } });
+    new kms.Alias(other, 'Alias', { aliasName: 'alias/lake', targetKey: new kms.Key(other, 'Key') });
+    const stack = new Stack(app, 'Stack', { env: { account: ACCOUNT, region: REGION } });
+    new EventDataStoreImport(stack, 'Import', { source: ImportSource.fromEventDataStore(storeWithKey(stack, 'alias/lake')) });
+    expect(kmsStatements(stack, 'ImportRole')[0].Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/lake' } });
   });
 
   test('an alias imported by name is granted through kms:ResourceAliases', () => {

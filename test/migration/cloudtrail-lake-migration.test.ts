@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CloudTrailLakeMigration, MigrationSource } from '../../src';
@@ -325,5 +325,66 @@ describe('bad input names the prop, the value and what is valid', () => {
       stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
       organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222' },
     })).not.toThrow();
+  });
+});
+
+describe('historyStart: errors for the impossible, warnings for what depends on the day', () => {
+  const TODAY = Date.UTC(2026, 5, 15);
+  const DAY = 86_400_000;
+  const arnStore = (retentionPeriod?: Duration) =>
+    MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, retentionPeriod });
+  beforeEach(() => jest.spyOn(Date, 'now').mockReturnValue(TODAY));
+  afterEach(() => jest.restoreAllMocks());
+
+  function migrate(historyStart: Date, stores = [arnStore()]) {
+    const stack = newStack();
+    new CloudTrailLakeMigration(stack, 'Migration', { stores, historyStart });
+    return { stack, warnings: warnings(stack) };
+  }
+
+  test('before 1970 (a negative event time) is an error naming the value and what is valid', () => {
+    expect(() => migrate(new Date(-DAY))).toThrow('historyStart must not be before 1970-01-01T00:00:00.000Z (event times are milliseconds since the epoch, >= 0), ' +
+      'got 1969-12-31T00:00:00.000Z; give a date from 2023 on, or leave historyStart out to import everything the store keeps');
+  });
+
+  test('an invalid Date is an error', () => {
+    expect(() => migrate(new Date('not a date'))).toThrow(/^historyStart is an invalid Date; give a valid one/);
+  });
+
+  test('in the future: a warning with its id (the import would fail at deploy time, after the cutover wait), not an error', () => {
+    const { stack, warnings: found } = migrate(new Date(TODAY + DAY));
+    expect(found).toEqual([expect.stringMatching(/^historyStart \(2026-06-16T00:00:00.000Z\) is in the future: .*the import fails at deploy time, after the wait for the cutover\. .*'cdk-eventdatastore-import:historyStartInFuture'/)]);
+    // Synthesized the same the next day: the start is then in the past, and the template is unchanged.
+    const before = JSON.stringify(template(stack).toJSON());
+    jest.spyOn(Date, 'now').mockReturnValue(TODAY + 2 * DAY);
+    const later = migrate(new Date(TODAY + DAY));
+    expect(later.warnings).toEqual([]);
+    expect(JSON.stringify(template(later.stack).toJSON())).toBe(before);
+  });
+
+  test('before 2023: a warning with its id', () => {
+    const { warnings: found } = migrate(new Date('2022-06-01T00:00:00Z'));
+    expect(found).toEqual([expect.stringMatching(/^historyStart \(2022-06-01T00:00:00.000Z\) is before 2023-01-01; AWS says events from before 2023 cannot be migrated.*'cdk-eventdatastore-import:before2023'/)]);
+  });
+
+  test('older than a store keeps today: a warning per such store, on its import, with its id', () => {
+    const start = new Date(TODAY - 400 * DAY);
+    const stack = newStack();
+    new CloudTrailLakeMigration(stack, 'Migration', {
+      stores: [arnStore(Duration.days(366)), MigrationSource.fromEventDataStore(new cloudtrail.CfnEventDataStore(stack, 'Kept', { retentionPeriod: 3653 }))],
+      historyStart: start,
+    });
+    const found = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('outsideRetention'));
+    expect(found.map((w) => w.id)).toEqual([`/Stack/Migration/${STORE_ID}History`]);
+    expect(String(found[0].entry.data)).toMatch(new RegExp(`^historyStart \\(${start.toISOString()}\\) is older than the store keeps events today \\(about 2025-06-14T00:00:00.000Z, ` +
+      'assuming the retentionPeriod given to ImportSource.fromEventDataStoreArn \\(366 days\\)\\).*move historyStart later, or leave it out'));
+  });
+
+  test('a start inside every store\'s retention, after 2023, in the past: no warning; StartEventTime as given', () => {
+    const start = new Date(TODAY - 30 * DAY);
+    const { stack, warnings: found } = migrate(start, [arnStore(Duration.days(366))]);
+    expect(found).toEqual([]);
+    const [imp] = Object.values(importResources(stack)) as any[];
+    expect(imp.Properties.StartEventTime).toBe(String(start.getTime()));
   });
 });

@@ -9,12 +9,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   ACCOUNT, checksById, editTemplate, goodKeyPolicy, KEY_ARN, PreflightFixture, readTemplate, REGION,
-  ROBUST_PASS_ROLE_CONDITION, setPassRoleCondition, STACK, stackChecksById, STORE_ARN, STORE_ID, YEAR_2025,
+  NOW, ROBUST_PASS_ROLE_CONDITION, RunResult, setPassRoleCondition, STACK, stackChecksById, STORE_ARN, STORE_ID, YEAR_2025,
 } from './fixture';
-import { EventDataStoreImport, ImportSource, ImportTimeRange } from '../../src';
+import { CloudTrailLakeMigration, EventDataStoreImport, ImportSource, ImportTimeRange, MigrationSource } from '../../src';
 import { TemplateResolver } from '../../src/preflight/intrinsics';
 import { CLOUDTRAIL_KEY_ACTIONS } from '../../src/preflight/key-checks';
 import { declaredImports, handlerRoleOf, templateRoles } from '../../src/preflight/template-reading';
+import { main } from '../../src/status/cli';
+import { FakeStream } from '../status/helpers';
 
 jest.setTimeout(60_000);
 
@@ -411,20 +413,68 @@ describe('an assembly', () => {
     expect(fx.iam.calls.map((c) => c.operation)).toEqual(['GetCallerIdentity']);
   });
 
-  test('credentials AWS rejects, for an environment-agnostic stack: the account is unknown, exit 2', async () => {
+  test('credentials AWS rejects: one line with the fix on stderr, nothing else, exit 2', async () => {
     fx.iam.rejectCredentials = true;
-    const dir = assembly((stack) => {
-      const store = new cloudtrail.CfnEventDataStore(stack, 'Store', {});
-      new EventDataStoreImport(stack, 'History', { source: ImportSource.fromEventDataStore(store) });
-    }, 'environment-agnostic');
-
-    const { code, stdout } = await fx.run(['preflight', dir, '--region', REGION]);
-
+    const { code, stdout, stderr } = await fx.run(['preflight', assembly(), '--profile', 'dev']);
     expect(code).toBe(2);
-    expect(stdout).toContain(`Stack ${STACK} (account unknown, ${REGION}): 1 import`);
-    expect(stdout).toContain('GetCallerIdentity failed: InvalidClientTokenId: The security token included in the request is invalid.');
-    expect(stdout).toContain(`Import HistoryC127576E from arn:aws:cloudtrail:${REGION}:<AWS::AccountId>:eventdatastore/Store`);
-    expect(stdout).toContain('[????] the event data store ARN: ImportSourceArn is a value preflight cannot resolve from the template');
+    expect(stdout).toBe('');
+    expect(stderr).toBe('error: AWS rejected the credentials (profile dev) (InvalidClientTokenId: The security token included in the request is invalid.). '
+      + 'Refresh them, e.g. `aws sso login`.\n');
+    expect(fx.iam.calls.map((c) => c.operation)).toEqual(['GetCallerIdentity']);
+    expect(fx.cloudTrail.calls).toHaveLength(0);
+  });
+
+  describe('no credentials at all (the SDK\'s own chain, which finds none)', () => {
+    const AMBIENT = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ROLE_ARN',
+      'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONFIG_FILE',
+      'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
+    const saved: Record<string, string | undefined> = {};
+    beforeEach(() => {
+      AMBIENT.forEach((name) => {
+        saved[name] = process.env[name];
+        delete process.env[name];
+      });
+      Object.assign(process.env, { AWS_CONFIG_FILE: '/nonexistent/aws-config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials', AWS_EC2_METADATA_DISABLED: 'true' });
+    });
+    afterEach(() => {
+      AMBIENT.forEach((name) => {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      });
+    });
+
+    async function runWithoutCredentials(args: string[]): Promise<RunResult> {
+      const stdout = new FakeStream();
+      const stderr = new FakeStream();
+      const code = await main(args, { stdout, stderr, env: {}, now: () => NOW });
+      return { code, stdout: stdout.text, stderr: stderr.text };
+    }
+
+    const NO_CREDENTIALS = /^error: No AWS credentials found: Could not load credentials from any providers\. Use --profile, AWS_PROFILE, AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, or `aws sso login`\.\n$/;
+
+    test('an assembly with a migration (many checks): one line with the fix, exit 2', async () => {
+      const dir = assembly((stack) => {
+        const store = new cloudtrail.CfnEventDataStore(stack, 'Store', { kmsKeyId: new kms.Key(stack, 'Key').keyArn });
+        new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStore(store)], stopLakeIngestion: true });
+        import2025(stack);
+      });
+      const { code, stdout, stderr } = await runWithoutCredentials(['preflight', dir]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(NO_CREDENTIALS);
+    });
+
+    test('--json: the same line, no JSON', async () => {
+      const { code, stdout, stderr } = await runWithoutCredentials(['preflight', assembly(), '--json']);
+      expect([code, stdout]).toEqual([2, '']);
+      expect(stderr).toMatch(NO_CREDENTIALS);
+    });
+
+    test('--stack: the same line', async () => {
+      const { code, stdout, stderr } = await runWithoutCredentials(['preflight', '--stack', STACK, '--region', REGION]);
+      expect([code, stdout]).toEqual([2, '']);
+      expect(stderr).toMatch(NO_CREDENTIALS);
+    });
   });
 
   test('a directory that is not an assembly: exit 2 with what to do', async () => {

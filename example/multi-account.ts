@@ -3,10 +3,12 @@
  * account and region, since a migration is per account and region (imports are regional, and a
  * store can only be migrated from a stack in its own account and region).
  *
- * - The management account (us-east-1) migrates the organisation event data store: its history is
- *   imported there, its ongoing events flow through an organisation telemetry rule, and an
+ * - The organisation event data store lives in the management account (us-east-1), so its history
+ *   is imported there. Its ongoing events flow through an organisation telemetry rule, and an
  *   organisation centralization rule copies the ongoing CloudTrail log groups of us-east-1 and
- *   eu-west-1 into the log-archive account.
+ *   eu-west-1 into the log-archive account: both are created from the CloudWatch delegated
+ *   administrator (the observability account). The two stages get the same props; each stack
+ *   creates its part.
  * - Two member account/region pairs migrate their own account stores, given by ARN.
  *
  * The Stages share nothing: no stack of one refers to a stack of another, so they deploy in any
@@ -26,6 +28,7 @@ import { CloudTrailLakeMigration, CloudTrailLakeMigrationProps, MigrationSource 
 export const ORGANIZATION_ID = 'o-a1b2c3d4e5';
 export const MANAGEMENT_ACCOUNT = '111111111111';
 export const LOG_ARCHIVE_ACCOUNT = '222222222222';
+export const DELEGATED_ADMINISTRATOR_ACCOUNT = '555555555555';
 export const HOME_REGION = 'us-east-1';
 
 /** The selectors of a store that collects management events only. */
@@ -59,26 +62,36 @@ export function migrationStages(scope: Construct): MigrationStage[] {
     historyStart: new Date('2024-01-01T00:00:00Z'),
     stopLakeIngestion: true,
   };
+  // The organisation store: imported in the management account, its rules created from the delegated administrator.
+  const organizationMigration: CloudTrailLakeMigrationProps = {
+    ...common,
+    stores: [MigrationSource.fromEventDataStoreArn(`arn:aws:cloudtrail:${HOME_REGION}:${MANAGEMENT_ACCOUNT}:eventdatastore/5d2c0a51-95a8-4a55-a3c7-0f6f4d1e2b3c`, {
+      advancedEventSelectors: MANAGEMENT_EVENTS,
+      organizationEnabled: true,
+    })],
+    organization: {
+      organizationId: ORGANIZATION_ID,
+      managementAccountId: MANAGEMENT_ACCOUNT,
+      delegatedAdministratorAccountId: DELEGATED_ADMINISTRATOR_ACCOUNT,
+    },
+    // The first copy is free of extra ingestion and cross-region transfer charges (AWS's guide):
+    // keep the members' groups short-lived and the log archive's long.
+    centralization: {
+      destinationAccountId: LOG_ARCHIVE_ACCOUNT,
+      destinationRegion: HOME_REGION,
+      sourceRegions: [HOME_REGION, 'eu-west-1'],
+    },
+  };
   return [
-    // The organisation store lives in the management account: the organisation telemetry rule and
-    // the centralization rule are created from there (or from the CloudWatch delegated administrator).
+    // The organisation store lives in the management account: its history is imported there.
     new MigrationStage(scope, 'Management-us-east-1', {
       env: { account: MANAGEMENT_ACCOUNT, region: HOME_REGION },
-      migration: {
-        ...common,
-        stores: [MigrationSource.fromEventDataStoreArn(`arn:aws:cloudtrail:${HOME_REGION}:${MANAGEMENT_ACCOUNT}:eventdatastore/5d2c0a51-95a8-4a55-a3c7-0f6f4d1e2b3c`, {
-          advancedEventSelectors: MANAGEMENT_EVENTS,
-          organizationEnabled: true,
-        })],
-        organization: { organizationId: ORGANIZATION_ID, managementAccountId: MANAGEMENT_ACCOUNT },
-        // The first copy is free of extra ingestion and cross-region transfer charges (AWS's guide):
-        // keep the members' groups short-lived and the log archive's long.
-        centralization: {
-          destinationAccountId: LOG_ARCHIVE_ACCOUNT,
-          destinationRegion: HOME_REGION,
-          sourceRegions: [HOME_REGION, 'eu-west-1'],
-        },
-      },
+      migration: organizationMigration,
+    }),
+    // The CloudWatch delegated administrator creates the organisation telemetry rule and the centralization rule.
+    new MigrationStage(scope, 'Observability-us-east-1', {
+      env: { account: DELEGATED_ADMINISTRATOR_ACCOUNT, region: HOME_REGION },
+      migration: organizationMigration,
     }),
     // A member account's own store, collecting every region's events (CloudTrail's default).
     new MigrationStage(scope, 'Workloads-us-east-1', {

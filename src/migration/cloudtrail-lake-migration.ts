@@ -1,4 +1,4 @@
-import { Duration, IResolvable, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, IResolvable, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -6,7 +6,7 @@ import { Construct, IDependable } from 'constructs';
 import { mergeSelectors, ongoingLogGroupsOf, RuleSelector, translateSelectors, undeliveredCategories } from './event-selectors';
 import { INVESTIGATION_QUERIES, INVESTIGATION_QUERY_FOLDER } from './investigation-queries';
 import { BoundMigrationSource, MigrationSource } from './migration-source';
-import { checkMigrationProps, checkOrganizationAccount, checkStoreEnvironment } from './migration-validation';
+import { checkMigrationProps, checkStoreEnvironment, OrganizationParts, organizationParts } from './migration-validation';
 import { EventDataStoreImport } from '../event-data-store-import/event-data-store-import';
 import { warn } from '../event-data-store-import/validation';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
@@ -17,13 +17,20 @@ export interface MigrationOrganizationOptions {
   /** The organisation's ID (`o-...`). */
   readonly organizationId: string;
 
-  /** The organisation's management account, where organisation telemetry rules are created. */
+  /**
+   * The organisation's management account: where organisation event data stores live and their
+   * history is imported, and where the organisation rules are created unless a delegated
+   * administrator is given.
+   */
   readonly managementAccountId: string;
 
   /**
-   * The CloudWatch delegated administrator account, when the migration is deployed from it instead.
+   * The CloudWatch delegated administrator account, to create the organisation telemetry rule, its
+   * telemetry evaluation and the centralization rule from. The organisation stores' history is
+   * still imported (and their Lake ingestion stopped) in the management account: deploy the
+   * migration with the same props to both accounts, and each stack creates its part.
    *
-   * @default - deployed from the management account
+   * @default - the organisation rules are created from the management account
    */
   readonly delegatedAdministratorAccountId?: string;
 
@@ -136,7 +143,8 @@ export interface CloudTrailLakeMigrationProps {
 
   /**
    * The organisation, for organisation event data stores: their events keep flowing through an
-   * organisation telemetry rule, created from the management or delegated administrator account.
+   * organisation telemetry rule, created from the management account or the delegated
+   * administrator; their history is imported in the management account.
    *
    * @default - no organisation stores
    */
@@ -262,7 +270,16 @@ export class CloudTrailLakeMigration extends Construct {
     const stores = props.stores.map((source, i) => this.plan(source._bind(this, i), `stores[${i}]`, props));
     const accountStores = stores.filter((s) => !s.organization);
     const organizationStores = stores.filter((s) => s.organization);
-    if (organizationStores.length > 0) checkOrganizationAccount(this, props.organization, organizationStores.map((s) => s.where));
+    // Each part where AWS requires it: the organisation stores' imports in the management account, the organisation rules
+    // in the delegated administrator when there is one (the same props deploy both stacks).
+    const parts: OrganizationParts = organizationStores.length > 0 || props.centralization
+      ? organizationParts(this, props.organization, organizationStores, props.centralization !== undefined)
+      : { imports: true, rules: true };
+    if (!parts.rules) {
+      Annotations.of(this).addInfo(`the organisation telemetry rule${props.centralization ? ' and the centralization rule' : ''} of this migration are created by its ` +
+        `stack in the delegated administrator account ${props.organization!.delegatedAdministratorAccountId}; this stack imports the organisation stores' history`);
+    }
+    const importedStores = stores.filter((s) => !s.organization || parts.imports);
 
     const retentionInDays = props.ongoingRetention ?? logs.RetentionDays.ONE_YEAR;
     const ruleOf = (group: PlannedStore[]) => ({
@@ -286,7 +303,7 @@ export class CloudTrailLakeMigration extends Construct {
       this.telemetryRule.node.addDependency(evaluation.resource);
       accountStores.forEach((s) => ruleDependencies.set(s, this.telemetryRule!));
     }
-    if (organizationStores.length > 0) {
+    if (organizationStores.length > 0 && parts.rules) {
       const evaluation = TelemetryEvaluation.of(this, 'ORGANIZATION', props.handler);
       this.organizationTelemetryRule = new observabilityadmin.CfnOrganizationTelemetryRule(this, 'OrganizationTelemetryRule', {
         ruleName: Names.uniqueResourceName(this, { maxLength: 60, separator: '-' }) + '-org',
@@ -297,16 +314,16 @@ export class CloudTrailLakeMigration extends Construct {
     }
     this.ongoingLogGroupNames = [...new Set(stores.flatMap((s) => s.ongoingLogGroupNames))];
 
-    this.imports = importHistory ? stores.map((s) => this.importHistory(s, props, ruleDependencies.get(s))) : [];
+    this.imports = importHistory ? importedStores.map((s) => this.importHistory(s, props, ruleDependencies.get(s))) : [];
     this.historyLogGroupNames = this.imports.map((i) => i.destinationLogGroupName);
 
-    if (props.centralization) this.centralizationRule = this.centralize(props);
+    if (props.centralization && parts.rules) this.centralizationRule = this.centralize(props);
     this.queryDefinitions = props.savedQueries === false ? [] : this.saveQueries(props.queryFolder ?? INVESTIGATION_QUERY_FOLDER);
   }
 
   /** What a store needs: checked environment, translated selectors, and where its ongoing events land. */
   private plan(bound: BoundMigrationSource, where: string, props: CloudTrailLakeMigrationProps): PlannedStore {
-    checkStoreEnvironment(this, bound.eventDataStoreArn, where);
+    checkStoreEnvironment(this, bound.eventDataStoreArn, where, bound.organizationEnabled === true);
     const translated = translateSelectors(bound.selectors, `${where} advancedEventSelectors`);
     let categories = translated.categories;
     if (categories === undefined) {

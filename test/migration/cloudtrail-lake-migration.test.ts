@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CloudTrailLakeMigration, MigrationSource } from '../../src';
+import { CloudTrailLakeMigration, CloudTrailLakeMigrationProps, MigrationSource } from '../../src';
 import { INVESTIGATION_QUERIES } from '../../src/migration/investigation-queries';
 import { ACCOUNT, allStatements, newStack, REGION, STORE_ARN, STORE_ID, template, warnings } from '../event-data-store-import/fixtures';
 
@@ -267,10 +267,29 @@ describe('bad input names the prop, the value and what is valid', () => {
     ['a store in another account', (s) => new CloudTrailLakeMigration(s, 'M', {
       stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '999999999999'), { advancedEventSelectors: DATA_SELECTORS })],
     }), /^stores: stores\[0\] .* is in account 999999999999, but the stack Stack is in 111111111111/],
-    ['an organisation store outside the management or delegated administrator account', (s) => new CloudTrailLakeMigration(s, 'M', {
-      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+    ['an organisation store in a stack of neither the management nor the delegated administrator account', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '222222222222'), { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
       organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222', delegatedAdministratorAccountId: '333333333333' },
-    }), /^organization.managementAccountId: the stack Stack is in account 111111111111, which is neither the management account \(222222222222\) nor the delegated administrator \(333333333333\)/],
+    }), new RegExp('^organization: the stack Stack is in account 111111111111, which is neither the management account \\(222222222222\\) nor the delegated ' +
+      'administrator \\(333333333333\\): the history of stores\\[0\\] is imported from a stack in the management account 222222222222 .* and the organisation ' +
+      'telemetry rule is created from the delegated administrator 333333333333\\. Deploy the migration to 222222222222 and 333333333333 \\(the same props in both\\)')],
+    ['an organisation store in a member account, no delegated administrator', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '222222222222'), { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222' },
+    }), /^organization: the stack Stack is in account 111111111111, which is neither the management account \(222222222222\) nor the delegated administrator \(none given\): .*created from the management account 222222222222\. Deploy the migration to 222222222222, or set organization.delegatedAdministratorAccountId to 111111111111/],
+    ['an organisation store outside the management account (a store AWS cannot make)', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222', delegatedAdministratorAccountId: ACCOUNT },
+    }), /^stores: stores\[0\] \(arn:aws:cloudtrail:us-east-1:111111111111:.*\) is an organisation event data store in account 111111111111, but organization.managementAccountId is 222222222222: organisation event data stores live in the management account/],
+    ['the management account as its own delegated administrator', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: ACCOUNT, delegatedAdministratorAccountId: ACCOUNT },
+    }), /^organization.delegatedAdministratorAccountId is the management account \(111111111111\): the management account cannot be its own delegated administrator/],
+    ['centralization from a member account', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [arnStore()],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222' },
+      centralization: { destinationAccountId: '222222222222', destinationRegion: 'eu-west-1' },
+    }), /^organization: the stack Stack is in account 111111111111, .*: organisation centralization rules are created from the management account 222222222222\. Deploy the migration to 222222222222,/],
     ['an organisation store without organization', (s) => new CloudTrailLakeMigration(s, 'M', {
       stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
     }), /^organization is required: stores\[0\] is an organisation event data store/],
@@ -308,19 +327,54 @@ describe('bad input names the prop, the value and what is valid', () => {
     expect(() => build(newStack())).toThrow(message);
   });
 
-  test('the delegated administrator may deploy an organisation store\'s migration', () => {
-    const stack = newStack();
-    expect(() => new CloudTrailLakeMigration(stack, 'M', {
-      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
-      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222', delegatedAdministratorAccountId: ACCOUNT },
-    })).not.toThrow();
-  });
-
   test('an environment-agnostic stack is not rejected for the account it cannot know', () => {
     const stack = newStack('Agnostic', {});
     expect(() => new CloudTrailLakeMigration(stack, 'M', {
-      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '222222222222'), { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
       organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222' },
     })).not.toThrow();
+  });
+});
+
+describe('the delegated administrator layout: the same props in the management account and the delegated administrator', () => {
+  const MANAGEMENT_ACCOUNT = '222222222222';
+  const DELEGATED = '333333333333';
+  const orgStoreArn = STORE_ARN.replace(ACCOUNT, MANAGEMENT_ACCOUNT);
+  const props = (): CloudTrailLakeMigrationProps => ({
+    stores: [MigrationSource.fromEventDataStoreArn(orgStoreArn, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+    organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: MANAGEMENT_ACCOUNT, delegatedAdministratorAccountId: DELEGATED },
+    centralization: { destinationAccountId: '444444444444', destinationRegion: REGION },
+    stopLakeIngestion: true,
+  });
+  const managementStack = newStack('Management', { account: MANAGEMENT_ACCOUNT, region: REGION });
+  const management = new CloudTrailLakeMigration(managementStack, 'Migration', props());
+  const delegatedStack = newStack('Delegated', { account: DELEGATED, region: REGION });
+  const delegated = new CloudTrailLakeMigration(delegatedStack, 'Migration', props());
+  const m = template(managementStack);
+  const d = template(delegatedStack);
+
+  test('the management account imports the organisation store (and stops its Lake ingestion), with no organisation rule of its own', () => {
+    expect(management.imports).toHaveLength(1);
+    const [imp] = Object.values(m.findResources('Custom::EventDataStoreImport')) as any[];
+    expect(imp.Properties).toMatchObject({ ImportSourceArn: orgStoreArn, CutoverLogGroupNames: `${MANAGEMENT},${DATA}`, StopIngestionAfterSeconds: '86400' });
+    m.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', 0);
+    m.resourceCountIs('AWS::ObservabilityAdmin::OrganizationCentralizationRule', 0);
+    m.resourceCountIs('Custom::TelemetryEvaluation', 0);
+    expect(management.organizationTelemetryRule).toBeUndefined();
+    expect(Annotations.fromStack(managementStack).findInfo('*', Match.stringLikeRegexp(`created by its stack in the delegated administrator account ${DELEGATED}`)))
+      .toHaveLength(1);
+  });
+
+  test('the delegated administrator creates the organisation telemetry rule, its evaluation and the centralization rule, and imports nothing', () => {
+    expect(delegated.imports).toEqual([]);
+    d.resourceCountIs('Custom::EventDataStoreImport', 0);
+    d.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', 1);
+    d.hasResourceProperties('AWS::ObservabilityAdmin::OrganizationTelemetryRule', {
+      Rule: { AllRegions: true, DestinationConfiguration: { CloudtrailParameters: { AdvancedEventSelectors: [{ Name: 'Management events' }, { Name: 'S3 writes' }] } } },
+    });
+    d.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ORGANIZATION' });
+    d.hasResourceProperties('AWS::ObservabilityAdmin::OrganizationCentralizationRule', { Rule: { Destination: { Account: '444444444444' } } });
+    // Nothing is read from the management account's store here.
+    expect(JSON.stringify(d.toJSON())).not.toContain(orgStoreArn);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { HOME_REGION, LOG_ARCHIVE_ACCOUNT, MANAGEMENT_ACCOUNT, migrationStages, ORGANIZATION_ID } from '../../example/multi-account';
+import { DELEGATED_ADMINISTRATOR_ACCOUNT, HOME_REGION, LOG_ARCHIVE_ACCOUNT, MANAGEMENT_ACCOUNT, migrationStages, ORGANIZATION_ID } from '../../example/multi-account';
 
 const app = new App();
 const stages = migrationStages(app);
@@ -15,6 +15,7 @@ describe('the multi-account example', () => {
   test('one stage per account and region, each with one stack in its own environment', () => {
     expect(stages.map((s) => `${s.stageName} ${s.account}/${s.region}`)).toEqual([
       `Management-us-east-1 ${MANAGEMENT_ACCOUNT}/${HOME_REGION}`,
+      `Observability-us-east-1 ${DELEGATED_ADMINISTRATOR_ACCOUNT}/${HOME_REGION}`,
       'Workloads-us-east-1 333333333333/us-east-1',
       'Analytics-eu-west-1 444444444444/eu-west-1',
     ]);
@@ -27,12 +28,18 @@ describe('the multi-account example', () => {
     }
   });
 
-  test('each stage migrates its store: one import, ending at the cutover, and Lake ingestion stopped after the parallel run', () => {
+  test('each store is imported in its own account: one import, ending at the cutover, and Lake ingestion stopped after the parallel run', () => {
     const runs: Record<string, string> = {};
     for (const [name, t] of templates) {
       const imports = Object.values(t.findResources('Custom::EventDataStoreImport')) as any[];
+      if (name === 'Observability-us-east-1') {
+        // The delegated administrator cannot import a store of the management account.
+        expect(imports).toHaveLength(0);
+        continue;
+      }
       expect(imports).toHaveLength(1);
       expect(imports[0].Properties).toMatchObject({ StartEventTime: String(Date.parse('2024-01-01T00:00:00Z')), CutoverOverlapSeconds: '900' });
+      expect(imports[0].Properties.ImportSourceArn).toContain(`:${stages.find((s) => s.stageName === name)!.account}:eventdatastore/`);
       runs[name] = imports[0].Properties.StopIngestionAfterSeconds;
     }
     expect(runs).toEqual({ 'Management-us-east-1': '86400', 'Workloads-us-east-1': '86400', 'Analytics-eu-west-1': String(3 * 86400) });
@@ -40,20 +47,23 @@ describe('the multi-account example', () => {
       .toBe('aws/cloudtrail/managementevents,aws/cloudtrail/dataevents');
   });
 
-  test('the organisation telemetry rule only in the management stage; account rules only in the members', () => {
+  test('the organisation telemetry rule and its evaluation only in the delegated administrator\'s stage; account rules only in the members', () => {
     for (const [name, t] of templates) {
-      const management = name === 'Management-us-east-1';
-      t.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', management ? 1 : 0);
-      t.resourceCountIs('AWS::ObservabilityAdmin::TelemetryRule', management ? 0 : 1);
-      t.resourceCountIs('AWS::ObservabilityAdmin::OrganizationCentralizationRule', management ? 1 : 0);
+      const delegated = name === 'Observability-us-east-1';
+      const member = !delegated && name !== 'Management-us-east-1';
+      t.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', delegated ? 1 : 0);
+      t.resourceCountIs('AWS::ObservabilityAdmin::TelemetryRule', member ? 1 : 0);
+      t.resourceCountIs('AWS::ObservabilityAdmin::OrganizationCentralizationRule', delegated ? 1 : 0);
+      t.resourceCountIs('Custom::TelemetryEvaluation', delegated || member ? 1 : 0);
     }
+    templates.get('Observability-us-east-1')!.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ORGANIZATION' });
     templates.get('Analytics-eu-west-1')!.hasResourceProperties('AWS::ObservabilityAdmin::TelemetryRule', {
       Rule: { AllRegions: Match.absent(), DestinationConfiguration: { CloudtrailParameters: { AdvancedEventSelectors: [{ Name: 'Management events' }, { Name: 'S3 object writes' }] } } },
     });
   });
 
   test('the centralization rule copies us-east-1 and eu-west-1 of the organisation into the log-archive account', () => {
-    templates.get('Management-us-east-1')!.hasResourceProperties('AWS::ObservabilityAdmin::OrganizationCentralizationRule', {
+    templates.get('Observability-us-east-1')!.hasResourceProperties('AWS::ObservabilityAdmin::OrganizationCentralizationRule', {
       Rule: {
         Source: { Regions: [HOME_REGION, 'eu-west-1'], Scope: `OrganizationId = '${ORGANIZATION_ID}'` },
         Destination: { Account: LOG_ARCHIVE_ACCOUNT, Region: HOME_REGION },
@@ -69,7 +79,11 @@ describe('the multi-account example', () => {
       expect(json).not.toContain('Fn::ImportValue');
       const outputs = Object.values(nested.stacks[0].template.Outputs ?? {}) as any[];
       expect(outputs.filter((o) => o.Export)).toEqual([]);
-      for (const other of stages.filter((s) => s !== stage)) expect(json).not.toContain(other.account!);
+      // The organisation's two stages name each other's account only in their shared organisation settings, never a resource.
+      const organization = [MANAGEMENT_ACCOUNT, DELEGATED_ADMINISTRATOR_ACCOUNT];
+      for (const other of stages.filter((s) => s !== stage && !(organization.includes(s.account!) && organization.includes(stage.account!)))) {
+        expect(json).not.toContain(other.account!);
+      }
     }
   });
 

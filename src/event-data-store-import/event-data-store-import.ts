@@ -253,7 +253,12 @@ export class EventDataStoreImport extends Construct {
    * @internal
    */
   public _endAtCutover(cutover: {
-    readonly startEventTime?: number; readonly logGroupNames: string[]; readonly overlap: Duration; readonly timeout: Duration;
+    readonly startEventTime?: number;
+    readonly logGroupNames: string[];
+    readonly overlap: Duration;
+    readonly timeout: Duration;
+    /** An organisation store's member accounts, read through their reader role. */
+    readonly memberAccounts?: { readonly accountIds: string[]; readonly roleName: string };
   }): void {
     const resource = this.resource.node.defaultChild as CfnResource;
     if (cutover.startEventTime !== undefined) resource.addPropertyOverride('StartEventTime', renderNumber(cutover.startEventTime));
@@ -261,6 +266,11 @@ export class EventDataStoreImport extends Construct {
     resource.addPropertyOverride('CutoverOverlapSeconds', String(cutover.overlap.toSeconds()));
     resource.addPropertyOverride('CutoverTimeoutSeconds', String(cutover.timeout.toSeconds()));
     this.orchestrator.allowReadOngoingEvents(cutover.logGroupNames, this.storeRegion, this.storeAccount);
+    if (cutover.memberAccounts) {
+      resource.addPropertyOverride('CutoverMemberAccounts', cutover.memberAccounts.accountIds.join(','));
+      resource.addPropertyOverride('CutoverMemberRoleName', cutover.memberAccounts.roleName);
+      this.orchestrator.allowAssumeMemberReaders(cutover.memberAccounts.accountIds, cutover.memberAccounts.roleName);
+    }
     this.endsAtCutover = true;
   }
 

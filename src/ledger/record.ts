@@ -53,7 +53,17 @@ export interface CutoverPlan {
   readonly overlapMs: number;
   /** How long to wait for the first ongoing event, ms. */
   readonly timeoutMs: number;
-  /** The earliest ongoing event found so far in each log group (epoch ms). */
+  /**
+   * Member accounts of an organisation store whose own log groups are read too (an organisation
+   * rule delivers into each member account): the cutover waits for every one, the stop needs every one.
+   */
+  readonly memberAccounts?: string[];
+  /** The read-only role the function assumes in each member account. */
+  readonly memberRoleName?: string;
+  /**
+   * The earliest ongoing event found so far in each log group (epoch ms): keyed by the group's name
+   * in the stack's account, by `<account>/<group>` in a member account.
+   */
   readonly firstEvents?: Record<string, number>;
   /** When ongoing ingestion demonstrably started: the latest of the groups' first events. */
   readonly cutoverTime?: number;
@@ -73,6 +83,8 @@ export interface IngestionStopPlan {
   readonly stoppedAt?: number;
   /** Why it was skipped, cancelled or failed; or what the stop found. */
   readonly message?: string;
+  /** Accounts (or the stack's own, as 'this account') without a recent ongoing event at the last check, while the stop waits. */
+  readonly silentAccounts?: string[];
 }
 
 export interface OwnerRecord {

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IDependable } from 'constructs';
 import { mergeSelectors, ongoingLogGroupsOf, RuleSelector, translateSelectors, undeliveredCategories } from './event-selectors';
 import { INVESTIGATION_QUERIES, INVESTIGATION_QUERY_FOLDER } from './investigation-queries';
+import { MemberDeliveryReader } from './member-delivery-reader';
 import { BoundMigrationSource, MigrationSource } from './migration-source';
 import { checkMigrationProps, checkStoreEnvironment, OrganizationParts, organizationParts } from './migration-validation';
 import { EventDataStoreImport } from '../event-data-store-import/event-data-store-import';
@@ -33,6 +34,25 @@ export interface MigrationOrganizationOptions {
    * @default - the organisation rules are created from the management account
    */
   readonly delegatedAdministratorAccountId?: string;
+
+  /**
+   * The member accounts an organisation store receives events from (besides the management
+   * account), each with a `MemberDeliveryReader`: an organisation telemetry rule delivers into each
+   * member account's own log groups, so the cutover waits for the first ongoing event of every one
+   * of them, and Lake ingestion stops only while every one of them delivers. Needed for
+   * `stopLakeIngestion` of an organisation store.
+   *
+   * @default - only the management account's own log groups are read: the cutover then holds for
+   * the management account's events only
+   */
+  readonly memberAccountIds?: string[];
+
+  /**
+   * The name of the `MemberDeliveryReader` role in each member account.
+   *
+   * @default MemberDeliveryReader.DEFAULT_ROLE_NAME
+   */
+  readonly memberReaderRoleName?: string;
 
   /**
    * Which accounts the organisation telemetry rule covers (its `Scope`), e.g.
@@ -280,6 +300,7 @@ export class CloudTrailLakeMigration extends Construct {
         `stack in the delegated administrator account ${props.organization!.delegatedAdministratorAccountId}; this stack imports the organisation stores' history`);
     }
     const importedStores = stores.filter((s) => !s.organization || parts.imports);
+    this.checkMemberDelivery(props, importedStores.filter((s) => s.organization), importHistory);
 
     const retentionInDays = props.ongoingRetention ?? logs.RetentionDays.ONE_YEAR;
     const ruleOf = (group: PlannedStore[]) => ({
@@ -319,6 +340,24 @@ export class CloudTrailLakeMigration extends Construct {
 
     if (props.centralization && parts.rules) this.centralizationRule = this.centralize(props);
     this.queryDefinitions = props.savedQueries === false ? [] : this.saveQueries(props.queryFolder ?? INVESTIGATION_QUERY_FOLDER);
+  }
+
+  /** An organisation store's events land in every member account: measured there, or the guarantee stated for what is measured. */
+  private checkMemberDelivery(props: CloudTrailLakeMigrationProps, imported: PlannedStore[], importHistory: boolean): void {
+    if (imported.length === 0 || !importHistory) return;
+    const members = props.organization?.memberAccountIds;
+    if (members && members.length > 0) return;
+    const names = imported.map((s) => `${s.where} (${s.description})`).join(', ');
+    if (props.stopLakeIngestion) {
+      throw new Error(`stopLakeIngestion: ${names} ${imported.length === 1 ? 'is an organisation event data store' : 'are organisation event data stores'}, whose ongoing ` +
+        'events an organisation telemetry rule delivers into each member account\'s own log groups, and this stack can read only its own: Lake ingestion ' +
+        'would stop on a check of one account. Give organization.memberAccountIds (the accounts the store receives events from) and deploy a ' +
+        'MemberDeliveryReader in each of them, or migrate without stopLakeIngestion.');
+    }
+    warn(this, 'organizationCutover', `${names}: the cutover is measured on the management account's own log groups only (organization.memberAccountIds ` +
+      'is not given): no gap is guaranteed for the management account\'s events; a member account whose delivery starts later than the management ' +
+      'account\'s by more than cutoverOverlap loses the events of the difference. Give organization.memberAccountIds, with a MemberDeliveryReader in each, ' +
+      'to measure every member.');
   }
 
   /** What a store needs: checked environment, translated selectors, and where its ongoing events land. */
@@ -361,9 +400,13 @@ export class CloudTrailLakeMigration extends Construct {
       notificationTopic: props.notificationTopic,
       handler: props.handler,
     });
+    const members = store.organization ? props.organization?.memberAccountIds : undefined;
     history._endAtCutover({
       startEventTime: props.historyStart?.getTime(),
       logGroupNames: store.ongoingLogGroupNames,
+      memberAccounts: members && members.length > 0
+        ? { accountIds: members, roleName: props.organization?.memberReaderRoleName ?? MemberDeliveryReader.DEFAULT_ROLE_NAME }
+        : undefined,
       overlap: this.cutoverOverlap,
       timeout: props.cutoverTimeout ?? DEFAULT_CUTOVER_TIMEOUT,
     });

@@ -5,6 +5,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { CloudTrailLakeMigrationProps, MigrationOrganizationOptions } from './cloudtrail-lake-migration';
+import { checkRoleName } from './member-delivery-reader';
 import { parseEventDataStoreArn } from '../event-data-store-import/validation';
 import { LAKE_DELIVERY_ALLOWANCE_MS, STOP_GIVE_UP_MS } from '../orchestrator/contract';
 import { DEFAULT_POLL_INTERVAL } from '../orchestrator/orchestrator';
@@ -82,6 +83,24 @@ function checkOrganization(org: MigrationOrganizationOptions): void {
     throw new Error(`organization.organizationId must be an organisation ID like o-a1b2c3d4e5, got ${JSON.stringify(org.organizationId)}`);
   }
   checkAccount('organization.managementAccountId', org.managementAccountId);
+  const members = org.memberAccountIds;
+  if (members !== undefined) {
+    if (members.length === 0) throw new Error('organization.memberAccountIds must not be empty; leave it out to read the management account only');
+    members.forEach((a, i) => checkAccount(`organization.memberAccountIds[${i}]`, a));
+    const seen = new Set<string>();
+    members.forEach((a, i) => {
+      if (Token.isUnresolved(a)) return;
+      if (a === org.managementAccountId) {
+        throw new Error(`organization.memberAccountIds[${i}] is the management account (${a}), whose own log groups are read anyway; list the member accounts only`);
+      }
+      if (seen.has(a)) throw new Error(`organization.memberAccountIds[${i}] (${a}) is listed twice; list each member account once`);
+      seen.add(a);
+    });
+  }
+  if (org.memberReaderRoleName !== undefined) {
+    if (members === undefined) throw new Error('organization.memberReaderRoleName is given but memberAccountIds is not: list the member accounts whose reader role it names');
+    checkRoleName(org.memberReaderRoleName, 'organization.memberReaderRoleName');
+  }
   const delegated = org.delegatedAdministratorAccountId;
   if (delegated !== undefined) {
     checkAccount('organization.delegatedAdministratorAccountId', delegated);

@@ -360,6 +360,15 @@ export class Orchestrator extends Construct {
     }
   }
 
+  /** An organisation store's cutover and stop read each member account's groups through its MemberDeliveryReader role. */
+  public allowAssumeMemberReaders(accountIds: string[], roleName: string): void {
+    const roles = accountIds.map((account) => Stack.of(this).formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: roleName }));
+    const fresh = roles.filter((arn) => !this.granted.has(`member-reader:${arn}`));
+    if (fresh.length === 0) return;
+    fresh.forEach((arn) => this.granted.add(`member-reader:${arn}`));
+    this.handlerPolicies.add(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: fresh }));
+  }
+
   /** A migration stops the store's Lake ingestion after the parallel run (never deletes the store). */
   public allowStopIngestion(eventDataStoreArn: string): void {
     this.addOnce(`stop:${eventDataStoreArn}`, new iam.PolicyStatement({ actions: ['cloudtrail:StopEventDataStoreIngestion'], resources: [eventDataStoreArn] }));

@@ -33,7 +33,13 @@ export interface ImportRequest {
   readonly removalPolicy: 'retain' | 'destroy';
   readonly notificationTopicArn?: string;
   /** A migration's cutover: the window's end is measured once ongoing ingestion has started. */
-  readonly cutover?: { readonly logGroupNames: string[]; readonly overlapMs: number; readonly timeoutMs: number };
+  readonly cutover?: {
+    readonly logGroupNames: string[];
+    readonly overlapMs: number;
+    readonly timeoutMs: number;
+    readonly memberAccounts?: string[];
+    readonly memberRoleName?: string;
+  };
   /** A migration's stop of Lake ingestion, this long after the cutover. */
   readonly stopIngestionAfterMs?: number;
   readonly tableName: string;
@@ -91,10 +97,17 @@ function parseCutover(props: ImportResourceProperties, logicalId: string, millis
   if (props.EndEventTime || props.LookbackMillis) {
     throw new ImportFailure(`${logicalId}: CutoverLogGroupNames measures the window's end; EndEventTime and LookbackMillis cannot be given with it`);
   }
+  const memberAccounts = (props.CutoverMemberAccounts ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  const bad = memberAccounts.find((a) => !/^\d{12}$/.test(a));
+  if (bad !== undefined) throw new ImportFailure(`${logicalId}: CutoverMemberAccounts must list 12-digit account IDs, got ${JSON.stringify(bad)}`);
+  if (memberAccounts.length > 0 && !props.CutoverMemberRoleName) {
+    throw new ImportFailure(`${logicalId}: CutoverMemberAccounts needs CutoverMemberRoleName, the role the function assumes in each member account`);
+  }
   return {
     logGroupNames: groups,
     overlapMs: (millis('CutoverOverlapSeconds') ?? DEFAULT_OVERLAP_SECONDS) * 1000,
     timeoutMs: (millis('CutoverTimeoutSeconds') ?? DEFAULT_CUTOVER_TIMEOUT_SECONDS) * 1000,
+    ...(memberAccounts.length > 0 ? { memberAccounts, memberRoleName: props.CutoverMemberRoleName } : {}),
   };
 }
 

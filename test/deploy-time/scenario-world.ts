@@ -52,6 +52,8 @@ export interface ScenarioOptions {
   readonly dynamicWaitMs?: number;
   /** More environment for the bundle (wins over the defaults), e.g. another service's endpoint. */
   readonly env?: Record<string, string>;
+  /** The migration's stores are organisation event data stores (of this, the management account). */
+  readonly organizationStores?: boolean;
 }
 
 export interface ScenarioWorld {
@@ -93,7 +95,7 @@ export async function startMigrationScenario(
   const stack = new Stack(new App(), 'MigrationStack', { env: { account: ACCOUNT, region: REGION } });
   const migration = new CloudTrailLakeMigration(stack, 'Migration', {
     stores: Object.entries(stores).map(([id, advancedEventSelectors]) =>
-      MigrationSource.fromEventDataStoreArn(storeArn(id), { advancedEventSelectors })),
+      MigrationSource.fromEventDataStoreArn(storeArn(id), { advancedEventSelectors, organizationEnabled: options.organizationStores })),
     ...props,
   });
   const logicalIds = Object.fromEntries(Object.keys(stores).map((id, i) => [id, stack.getLogicalId(migration.imports[i].node.defaultChild as any)]));

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CloudTrailLakeMigration, CloudTrailLakeMigrationProps, MigrationSource } from '../../src';
+import { CloudTrailLakeMigration, CloudTrailLakeMigrationProps, MemberDeliveryReader, MigrationSource } from '../../src';
 import { INVESTIGATION_QUERIES } from '../../src/migration/investigation-queries';
 import { ACCOUNT, allStatements, newStack, REGION, STORE_ARN, STORE_ID, template, warnings } from '../event-data-store-import/fixtures';
 
@@ -290,6 +290,21 @@ describe('bad input names the prop, the value and what is valid', () => {
       organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222' },
       centralization: { destinationAccountId: '222222222222', destinationRegion: 'eu-west-1' },
     }), /^organization: the stack Stack is in account 111111111111, .*: organisation centralization rules are created from the management account 222222222222\. Deploy the migration to 222222222222,/],
+    ['stopping an organisation store\'s Lake ingestion with no member account to read', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: ORG,
+      stopLakeIngestion: true,
+    }), /^stopLakeIngestion: stores\[0\] .* is an organisation event data store, whose ongoing events an organisation telemetry rule delivers into each member account's own log groups.*Give organization.memberAccountIds .* and deploy a MemberDeliveryReader in each of them, or migrate without stopLakeIngestion/],
+    ['a bad member account', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: ['22222222222'] } }),
+      /^organization.memberAccountIds\[0\] must be a 12-digit account ID, got "22222222222"/],
+    ['the management account as a member', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: ['222222222222', ACCOUNT] } }),
+      /^organization.memberAccountIds\[1\] is the management account \(111111111111\), whose own log groups are read anyway/],
+    ['a member listed twice', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: ['222222222222', '222222222222'] } }),
+      /^organization.memberAccountIds\[1\] \(222222222222\) is listed twice/],
+    ['no member accounts', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: [] } }),
+      /^organization.memberAccountIds must not be empty/],
+    ['a bad reader role name', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: ['222222222222'], memberReaderRoleName: 'a b' } }),
+      /^organization.memberReaderRoleName must be an IAM role name .*, got "a b"/],
     ['an organisation store without organization', (s) => new CloudTrailLakeMigration(s, 'M', {
       stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
     }), /^organization is required: stores\[0\] is an organisation event data store/],
@@ -342,7 +357,7 @@ describe('the delegated administrator layout: the same props in the management a
   const orgStoreArn = STORE_ARN.replace(ACCOUNT, MANAGEMENT_ACCOUNT);
   const props = (): CloudTrailLakeMigrationProps => ({
     stores: [MigrationSource.fromEventDataStoreArn(orgStoreArn, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
-    organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: MANAGEMENT_ACCOUNT, delegatedAdministratorAccountId: DELEGATED },
+    organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: MANAGEMENT_ACCOUNT, delegatedAdministratorAccountId: DELEGATED, memberAccountIds: [DELEGATED, '444444444444'] },
     centralization: { destinationAccountId: '444444444444', destinationRegion: REGION },
     stopLakeIngestion: true,
   });
@@ -356,7 +371,9 @@ describe('the delegated administrator layout: the same props in the management a
   test('the management account imports the organisation store (and stops its Lake ingestion), with no organisation rule of its own', () => {
     expect(management.imports).toHaveLength(1);
     const [imp] = Object.values(m.findResources('Custom::EventDataStoreImport')) as any[];
-    expect(imp.Properties).toMatchObject({ ImportSourceArn: orgStoreArn, CutoverLogGroupNames: `${MANAGEMENT},${DATA}`, StopIngestionAfterSeconds: '86400' });
+    expect(imp.Properties).toMatchObject({
+      ImportSourceArn: orgStoreArn, CutoverLogGroupNames: `${MANAGEMENT},${DATA}`, StopIngestionAfterSeconds: '86400', CutoverMemberAccounts: `${DELEGATED},444444444444`,
+    });
     m.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', 0);
     m.resourceCountIs('AWS::ObservabilityAdmin::OrganizationCentralizationRule', 0);
     m.resourceCountIs('Custom::TelemetryEvaluation', 0);
@@ -376,5 +393,69 @@ describe('the delegated administrator layout: the same props in the management a
     d.hasResourceProperties('AWS::ObservabilityAdmin::OrganizationCentralizationRule', { Rule: { Destination: { Account: '444444444444' } } });
     // Nothing is read from the management account's store here.
     expect(JSON.stringify(d.toJSON())).not.toContain(orgStoreArn);
+  });
+});
+
+describe('an organisation store read in every member account', () => {
+  const MEMBERS = Array.from({ length: 50 }, (_, i) => String(200000000000 + i));
+  const stack = newStack();
+  new CloudTrailLakeMigration(stack, 'Migration', {
+    stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+    organization: { ...ORG, memberAccountIds: MEMBERS },
+    stopLakeIngestion: true,
+  });
+  const t = template(stack);
+
+  test('the import lists the member accounts and the reader role; the orchestrator may assume that role in each and nowhere else', () => {
+    const [imp] = Object.values(importResources(stack)) as any[];
+    expect(imp.Properties).toMatchObject({ CutoverMemberAccounts: MEMBERS.join(','), CutoverMemberRoleName: 'cdk-eventdatastore-import-delivery-reader' });
+    const assume = allStatements(t).filter((s) => s.Action === 'sts:AssumeRole');
+    expect(assume).toHaveLength(1);
+    expect(assume[0].Resource.map((r: any) => r['Fn::Join'][1].slice(-1)[0])).toEqual(MEMBERS.map((m) => `:iam::${m}:role/cdk-eventdatastore-import-delivery-reader`));
+  });
+
+  test('no warning about the cutover\'s reach', () => {
+    expect(warnings(stack).filter((w) => w.includes('organizationCutover'))).toEqual([]);
+  });
+});
+
+test('an organisation store without member accounts: the cutover\'s guarantee is stated for the management account only', () => {
+  const stack = newStack();
+  new CloudTrailLakeMigration(stack, 'Migration', {
+    stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+    organization: ORG,
+  });
+  expect(warnings(stack)).toEqual([expect.stringMatching(/the cutover is measured on the management account's own log groups only .* a member account whose delivery starts later/)]);
+  const [imp] = Object.values(importResources(stack)) as any[];
+  expect(imp.Properties.CutoverMemberAccounts).toBeUndefined();
+});
+
+describe('MemberDeliveryReader', () => {
+  test('a role the management account may assume, reading the ongoing CloudTrail groups of its own account in every region, nothing else', () => {
+    const stack = newStack('Member', { account: '222222222222', region: REGION });
+    const reader = new MemberDeliveryReader(stack, 'Reader', { managementAccountId: ACCOUNT });
+    const t = template(stack);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: MemberDeliveryReader.DEFAULT_ROLE_NAME,
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } } }] },
+    });
+    const statements = allStatements(t, 'AWS::IAM::Policy');
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toBe('logs:FilterLogEvents');
+    expect(statements[0].Resource.map((r: any) => r['Fn::Join'][1].slice(-1)[0])).toEqual([
+      ':logs:*:222222222222:log-group:aws/cloudtrail/managementevents', ':logs:*:222222222222:log-group:aws/cloudtrail/managementevents:*',
+      ':logs:*:222222222222:log-group:aws/cloudtrail/dataevents', ':logs:*:222222222222:log-group:aws/cloudtrail/dataevents:*',
+    ]);
+    expect(reader.role.node.id).toBe('Resource');
+  });
+
+  test.each([
+    ['a bad management account', { managementAccountId: '1234' }, /^managementAccountId must be a 12-digit account ID, got "1234"/],
+    ['the management account itself', { managementAccountId: '222222222222' }, /^managementAccountId: the stack Member is the management account \(222222222222\) itself/],
+    ['a bad role name', { managementAccountId: ACCOUNT, roleName: 'no spaces' }, /^roleName must be an IAM role name/],
+  ])('%s', (_name, props, message) => {
+    const stack = newStack('Member', { account: '222222222222', region: REGION });
+    expect(() => new MemberDeliveryReader(stack, 'Reader', props)).toThrow(message);
   });
 });

@@ -4,7 +4,11 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { DELEGATED_ADMINISTRATOR_ACCOUNT, HOME_REGION, LOG_ARCHIVE_ACCOUNT, MANAGEMENT_ACCOUNT, migrationStages, ORGANIZATION_ID } from '../../example/multi-account';
+import {
+  ANALYTICS_ACCOUNT, DELEGATED_ADMINISTRATOR_ACCOUNT, HOME_REGION, LOG_ARCHIVE_ACCOUNT, MANAGEMENT_ACCOUNT, MEMBER_ACCOUNTS, migrationStages,
+  ORGANIZATION_ID, WORKLOADS_ACCOUNT,
+} from '../../example/multi-account';
+import { MemberDeliveryReader } from '../../src';
 
 const app = new App();
 const stages = migrationStages(app);
@@ -16,8 +20,9 @@ describe('the multi-account example', () => {
     expect(stages.map((s) => `${s.stageName} ${s.account}/${s.region}`)).toEqual([
       `Management-us-east-1 ${MANAGEMENT_ACCOUNT}/${HOME_REGION}`,
       `Observability-us-east-1 ${DELEGATED_ADMINISTRATOR_ACCOUNT}/${HOME_REGION}`,
-      'Workloads-us-east-1 333333333333/us-east-1',
-      'Analytics-eu-west-1 444444444444/eu-west-1',
+      `LogArchive-us-east-1 ${LOG_ARCHIVE_ACCOUNT}/${HOME_REGION}`,
+      `Workloads-us-east-1 ${WORKLOADS_ACCOUNT}/us-east-1`,
+      `Analytics-eu-west-1 ${ANALYTICS_ACCOUNT}/eu-west-1`,
     ]);
     for (const stage of stages) {
       expect(stage.stack.account).toBe(stage.account);
@@ -32,8 +37,8 @@ describe('the multi-account example', () => {
     const runs: Record<string, string> = {};
     for (const [name, t] of templates) {
       const imports = Object.values(t.findResources('Custom::EventDataStoreImport')) as any[];
-      if (name === 'Observability-us-east-1') {
-        // The delegated administrator cannot import a store of the management account.
+      if (name === 'Observability-us-east-1' || name === 'LogArchive-us-east-1') {
+        // The delegated administrator cannot import a store of the management account; the log archive has no store.
         expect(imports).toHaveLength(0);
         continue;
       }
@@ -50,7 +55,7 @@ describe('the multi-account example', () => {
   test('the organisation telemetry rule and its evaluation only in the delegated administrator\'s stage; account rules only in the members', () => {
     for (const [name, t] of templates) {
       const delegated = name === 'Observability-us-east-1';
-      const member = !delegated && name !== 'Management-us-east-1';
+      const member = name === 'Workloads-us-east-1' || name === 'Analytics-eu-west-1';
       t.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', delegated ? 1 : 0);
       t.resourceCountIs('AWS::ObservabilityAdmin::TelemetryRule', member ? 1 : 0);
       t.resourceCountIs('AWS::ObservabilityAdmin::OrganizationCentralizationRule', delegated ? 1 : 0);
@@ -71,19 +76,43 @@ describe('the multi-account example', () => {
     });
   });
 
+  test('the organisation store\'s cutover and stop read every member account, each of which has a stage with its reader', () => {
+    const [imp] = Object.values(templates.get('Management-us-east-1')!.findResources('Custom::EventDataStoreImport')) as any[];
+    expect(imp.Properties.CutoverMemberAccounts.split(',')).toEqual(MEMBER_ACCOUNTS);
+    expect(imp.Properties.CutoverMemberRoleName).toBe(MemberDeliveryReader.DEFAULT_ROLE_NAME);
+    // Every expected account has a reader, trusting the management account, allowed to read its ongoing groups only.
+    const readers = stages.filter((s) => s.reader).map((s) => s.account);
+    expect([...readers].sort()).toEqual([...MEMBER_ACCOUNTS].sort());
+    for (const stage of stages.filter((s) => s.reader)) {
+      const t = templates.get(stage.stageName)!;
+      t.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: MemberDeliveryReader.DEFAULT_ROLE_NAME,
+        AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Principal: { AWS: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`:iam::${MANAGEMENT_ACCOUNT}:root`)])] } } }] },
+      });
+      const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+      expect(statements).toEqual([expect.objectContaining({ Action: 'logs:FilterLogEvents', Effect: 'Allow' })]);
+      expect(statements[0].Resource.map((r: unknown) => JSON.stringify(r).replace(/.*:log-group:/, '').replace(/"\]\]\}$/, ''))).toEqual([
+        'aws/cloudtrail/managementevents', 'aws/cloudtrail/managementevents:*', 'aws/cloudtrail/dataevents', 'aws/cloudtrail/dataevents:*',
+      ]);
+    }
+    // The management account's orchestrator may assume exactly those roles.
+    const assume = Object.values(templates.get('Management-us-east-1')!.findResources('AWS::IAM::ManagedPolicy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Action === 'sts:AssumeRole');
+    expect(assume).toHaveLength(1);
+    expect(JSON.stringify(assume[0].Resource)).toEqual(expect.stringContaining(`:iam::${LOG_ARCHIVE_ACCOUNT}:role/${MemberDeliveryReader.DEFAULT_ROLE_NAME}`));
+    expect(assume[0].Resource).toHaveLength(MEMBER_ACCOUNTS.length);
+  });
+
   test('no cross-stage references: no exports, no imports, no parameters of another stack', () => {
     for (const stage of stages) {
       const nested = assembly.getNestedAssembly(stage.artifactId);
       expect(nested.stacks).toHaveLength(1);
       const json = JSON.stringify(nested.stacks[0].template);
       expect(json).not.toContain('Fn::ImportValue');
+      expect(json).not.toContain('Fn::GetAtt": ["Management');
       const outputs = Object.values(nested.stacks[0].template.Outputs ?? {}) as any[];
       expect(outputs.filter((o) => o.Export)).toEqual([]);
-      // The organisation's two stages name each other's account only in their shared organisation settings, never a resource.
-      const organization = [MANAGEMENT_ACCOUNT, DELEGATED_ADMINISTRATOR_ACCOUNT];
-      for (const other of stages.filter((s) => s !== stage && !(organization.includes(s.account!) && organization.includes(stage.account!)))) {
-        expect(json).not.toContain(other.account!);
-      }
+      expect(nested.stacks[0].template.Parameters ?? {}).not.toHaveProperty('AssetParameters');
     }
   });
 

@@ -354,7 +354,7 @@ export class CloudWatchLogsStandIn {
       outcome = faultOutcome(fault);
     } else {
       this.beforeProcessing?.(operation, request);
-      outcome = this.process(operation, request);
+      outcome = this.process(operation, request, this.callerAccount(req));
       // The operation has happened; losing the reply now is what makes a retried CreateImportTask a duplicate.
       if (outcome.error) call.error = outcome.error;
       if (this.takeFault(operation, true)) outcome = 'drop';
@@ -389,26 +389,32 @@ export class CloudWatchLogsStandIn {
     }
   }
 
-  private process(operation: string, request: any): Outcome {
+  /** The caller's account, from the access key of its SigV4 signature (undefined: the stand-in's own). */
+  private callerAccount(req: http.IncomingMessage): string | undefined {
+    const key = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    return key === undefined ? undefined : this.accountOfAccessKey?.(key);
+  }
+
+  private process(operation: string, request: any, account?: string): Outcome {
     try {
       if (request === undefined || typeof request !== 'object' || request === null) {
         throw new ServiceError('SerializationException', 'Request body is not a JSON object');
       }
-      return { status: 200, body: this.dispatch(operation, request) };
+      return { status: 200, body: this.dispatch(operation, request, account) };
     } catch (e) {
       const err = e instanceof ServiceError ? e : new ServiceError('InternalFailure', String(e), 500);
       return { status: err.status, body: { __type: err.code, message: err.message }, error: err.code };
     }
   }
 
-  private dispatch(operation: string, request: any): unknown {
+  private dispatch(operation: string, request: any, account?: string): unknown {
     switch (operation) {
       case 'CreateImportTask': return this.createImportTask(request);
       case 'DescribeImportTasks': return this.describeImportTasks(request);
       case 'DescribeImportTaskBatches': return this.describeImportTaskBatches(request);
       case 'CancelImportTask': return this.cancelImportTask(request);
       case 'DeleteLogGroup': return this.deleteLogGroup(request);
-      case 'FilterLogEvents': return this.filterLogEvents(request);
+      case 'FilterLogEvents': return this.filterLogEvents(request, account);
       default: throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
     }
   }
@@ -546,12 +552,31 @@ export class CloudWatchLogsStandIn {
   // eslint-disable-next-line @typescript-eslint/member-ordering
   private readonly logEvents = new Map<string, Array<{ timestamp: number; message?: string; ingestionTime: number; eventId: string }>>();
 
-  /** Adds events to a log group (creating the group): what a telemetry rule would deliver. */
-  public addLogEvents(logGroupName: string, events: ReadonlyArray<{ timestamp: number; message?: string }>): void {
-    this.logGroups.add(logGroupName);
-    const stored = this.logEvents.get(logGroupName) ?? [];
+  /**
+   * Tells which account a request's access key is of (e.g. an STS stand-in's sessions); undefined:
+   * the stand-in's own account. Only FilterLogEvents reads other accounts' log groups.
+   */
+  // eslint-disable-next-line @typescript-eslint/member-ordering
+  public accountOfAccessKey?: (accessKeyId: string) => string | undefined;
+
+  /**
+   * Adds events to a log group (creating the group): what a telemetry rule would deliver. With
+   * `account`, to that account's group (an organisation rule delivers into each member account).
+   */
+  public addLogEvents(logGroupName: string, events: ReadonlyArray<{ timestamp: number; message?: string }>, account?: string): void {
+    const key = this.groupKey(logGroupName, account);
+    if (key === logGroupName) this.logGroups.add(logGroupName);
+    else this.memberGroups.add(key);
+    const stored = this.logEvents.get(key) ?? [];
     for (const e of events) stored.push({ timestamp: e.timestamp, message: e.message ?? '{}', ingestionTime: e.timestamp, eventId: randomUUID() });
-    this.logEvents.set(logGroupName, stored);
+    this.logEvents.set(key, stored);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/member-ordering
+  private readonly memberGroups = new Set<string>();
+
+  private groupKey(logGroupName: string, account: string | undefined): string {
+    return account === undefined || account === this.options.account ? logGroupName : `${account}|${logGroupName}`;
   }
 
   /**
@@ -559,14 +584,14 @@ export class CloudWatchLogsStandIn {
    * `startTime` to `endTime` (inclusive, epoch ms), in `options.filterOrder`, `limit` per page (default 10,000),
    * `nextToken` for the rest; ResourceNotFoundException for a group that does not exist. No filter patterns.
    */
-  private filterLogEvents(request: any): unknown {
+  private filterLogEvents(request: any, account?: string): unknown {
     const name: unknown = request.logGroupName ?? request.logGroupIdentifier;
     if (typeof name !== 'string' || name === '') throw new ServiceError('InvalidParameterException', 'logGroupName or logGroupIdentifier is required');
     if (request.logGroupName !== undefined && request.logGroupIdentifier !== undefined) {
       throw new ServiceError('InvalidParameterException', 'LogGroup name and LogGroup ARN are mutually exclusive parameters.');
     }
-    const group = name.startsWith('arn:') ? logGroupNameOf(name) : name;
-    if (!this.logGroups.has(group)) throw new ServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
+    const group = this.groupKey(name.startsWith('arn:') ? logGroupNameOf(name) : name, account);
+    if (!this.logGroups.has(group) && !this.memberGroups.has(group)) throw new ServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
     const limit: unknown = request.limit ?? 10_000;
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 10_000) {
       throw new ServiceError('InvalidParameterException', 'limit must be between 1 and 10000');

@@ -322,6 +322,7 @@ export class CloudTrailLakeMigration extends Construct {
         rule: ruleOf(accountStores),
       });
       this.telemetryRule.node.addDependency(evaluation.resource);
+      if (accountStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
       accountStores.forEach((s) => ruleDependencies.set(s, this.telemetryRule!));
     }
     if (organizationStores.length > 0 && parts.rules) {
@@ -331,6 +332,7 @@ export class CloudTrailLakeMigration extends Construct {
         rule: { ...ruleOf(organizationStores), scope: props.organization?.ruleScope },
       });
       this.organizationTelemetryRule.node.addDependency(evaluation.resource);
+      if (organizationStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
       organizationStores.forEach((s) => ruleDependencies.set(s, this.organizationTelemetryRule!));
     }
     this.ongoingLogGroupNames = [...new Set(stores.flatMap((s) => s.ongoingLogGroupNames))];

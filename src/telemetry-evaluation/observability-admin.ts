@@ -25,6 +25,12 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 /** The service's signing name (and the service part of its hostname). */
 export const SIGNING_NAME = 'observabilityadmin';
 
+/** Start's optional input (botocore's model): every region, or the listed ones; neither: "only the current region". */
+export interface StartTelemetryEvaluationInput {
+  readonly AllRegions?: boolean;
+  readonly Regions?: string[];
+}
+
 /** The four operations this client knows; each is `POST /<OperationName>` with a JSON body. */
 export type ObservabilityAdminOperation =
   | 'GetTelemetryEvaluationStatus'
@@ -96,20 +102,20 @@ export class ObservabilityAdminClient {
     return this.send('GetTelemetryEvaluationStatusForOrganization') as Promise<TelemetryEvaluationState>;
   }
 
-  public async startTelemetryEvaluation(): Promise<void> {
-    await this.send('StartTelemetryEvaluation');
+  public async startTelemetryEvaluation(input: StartTelemetryEvaluationInput = {}): Promise<void> {
+    await this.send('StartTelemetryEvaluation', input);
   }
 
-  public async startTelemetryEvaluationForOrganization(): Promise<void> {
-    await this.send('StartTelemetryEvaluationForOrganization');
+  public async startTelemetryEvaluationForOrganization(input: StartTelemetryEvaluationInput = {}): Promise<void> {
+    await this.send('StartTelemetryEvaluationForOrganization', input);
   }
 
-  /** One signed `POST /<operation>` with body `{}`; the parsed JSON answer (`{}` for an empty one). */
-  public async send(operation: ObservabilityAdminOperation): Promise<Record<string, unknown>> {
+  /** One signed `POST /<operation>` with a JSON body (`{}` without input); the parsed JSON answer (`{}` for an empty one). */
+  public async send(operation: ObservabilityAdminOperation, input: object = {}): Promise<Record<string, unknown>> {
     if (!OPERATIONS.includes(operation)) throw new Error(`ObservabilityAdminClient does not know the operation ${operation}`);
     const region = this.region();
     const base = new URL(this.config.endpoint ?? endpointFor(region));
-    const body = '{}';
+    const body = JSON.stringify(input);
     const request = new HttpRequest({
       method: 'POST',
       protocol: base.protocol,

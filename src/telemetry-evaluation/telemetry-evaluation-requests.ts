@@ -11,7 +11,7 @@
 import {
   isTelemetryEvaluationScope, physicalIdOf, TelemetryEvaluationProperties, TelemetryEvaluationScope,
 } from './contract';
-import type { ObservabilityAdminOperation, TelemetryEvaluationState } from './observability-admin';
+import type { ObservabilityAdminOperation, StartTelemetryEvaluationInput, TelemetryEvaluationState } from './observability-admin';
 import { CloudFormationRequest } from '../orchestrator/request';
 import { answer, AnswerRuntime, replyTo } from '../orchestrator/responses';
 import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
@@ -19,9 +19,9 @@ import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
 /** The four calls, as the hand-made client (or, later, the SDK client behind an adapter) offers them. */
 export interface TelemetryEvaluationApi {
   getTelemetryEvaluationStatus(): Promise<TelemetryEvaluationState>;
-  startTelemetryEvaluation(): Promise<void>;
+  startTelemetryEvaluation(input?: StartTelemetryEvaluationInput): Promise<void>;
   getTelemetryEvaluationStatusForOrganization(): Promise<TelemetryEvaluationState>;
-  startTelemetryEvaluationForOrganization(): Promise<void>;
+  startTelemetryEvaluationForOrganization(input?: StartTelemetryEvaluationInput): Promise<void>;
 }
 
 export interface TelemetryEvaluationRuntime extends AnswerRuntime {
@@ -75,7 +75,7 @@ export async function handleTelemetryEvaluationRequest(rt: TelemetryEvaluationRu
     if (!isTelemetryEvaluationScope(scope)) {
       throw new TelemetryEvaluationFailure(`${event.LogicalResourceId}: the property Scope must be ACCOUNT or ORGANIZATION, got ${JSON.stringify(scope)}`);
     }
-    await ensureRunning(rt, new Target(scope, event));
+    await ensureRunning(rt, new Target(scope, event, props.AllRegions === 'true'));
     await answer(rt, reply(physicalIdOf(scope)), { status: 'SUCCESS', reason: `telemetry evaluation (${scope}) is RUNNING` });
   } catch (error) {
     const reason = error instanceof TelemetryEvaluationFailure ? error.message : `${event.LogicalResourceId}: ${errorName(error)}: ${errorMessage(error)}`;
@@ -92,7 +92,7 @@ class Target {
   public readonly region: string;
   public readonly head: string;
 
-  constructor(public readonly scope: TelemetryEvaluationScope, event: CloudFormationRequest) {
+  constructor(public readonly scope: TelemetryEvaluationScope, event: CloudFormationRequest, public readonly allRegions = false) {
     this.org = scope === 'ORGANIZATION';
     this.getOperation = this.org ? 'GetTelemetryEvaluationStatusForOrganization' : 'GetTelemetryEvaluationStatus';
     this.startOperation = this.org ? 'StartTelemetryEvaluationForOrganization' : 'StartTelemetryEvaluation';
@@ -113,7 +113,9 @@ class Target {
   }
 
   public start(rt: TelemetryEvaluationRuntime): Promise<void> {
-    return this.org ? rt.observabilityAdmin.startTelemetryEvaluationForOrganization() : rt.observabilityAdmin.startTelemetryEvaluation();
+    // Without AllRegions, Start "applies only to the current region": rules with AllRegions need every region evaluated.
+    const input: StartTelemetryEvaluationInput = this.allRegions ? { AllRegions: true } : {};
+    return this.org ? rt.observabilityAdmin.startTelemetryEvaluationForOrganization(input) : rt.observabilityAdmin.startTelemetryEvaluation(input);
   }
 }
 
@@ -129,7 +131,14 @@ async function ensureRunning(rt: TelemetryEvaluationRuntime, target: Target): Pr
     const status = state.Status ?? 'UNKNOWN';
     if (status !== lastStatus) rt.log(`${target.head}: status ${status}${state.FailureReason ? ` (${state.FailureReason})` : ''}`);
     lastStatus = status;
-    if (status === 'RUNNING') return;
+    if (status === 'RUNNING' && (started || !target.allRegions)) return;
+    if (status === 'RUNNING') {
+      // RUNNING may mean this region only (started without AllRegions, from the console say): the status does not tell, so Start
+      // is asked for every region once; a refusal while it stays RUNNING counts as started (see start()).
+      started = true;
+      await start(rt, target, deadline);
+      continue;
+    }
     if (status === 'FAILED_START' && started) throw failedStart(target, state.FailureReason);
     if (STARTABLE.includes(status) && !started) {
       started = true;

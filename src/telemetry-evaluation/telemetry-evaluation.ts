@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TELEMETRY_EVALUATION_RESOURCE_TYPE, TelemetryEvaluationScope } from './contract';
 import { Orchestrator } from '../orchestrator/orchestrator';
@@ -57,5 +57,10 @@ export class TelemetryEvaluation extends Construct {
     });
     // The permissions must exist before the request and outlive it (aws-cdk issue 9840).
     this.resource.node.addDependency(orchestrator.dependable, policy);
+  }
+
+  /** Evaluation in every region, for a rule with `AllRegions` (Start otherwise covers the current region only). */
+  public coverAllRegions(): void {
+    (this.resource.node.defaultChild as CfnResource).addPropertyOverride('AllRegions', 'true');
   }
 }

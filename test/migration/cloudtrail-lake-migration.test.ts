@@ -41,6 +41,10 @@ describe('a store of the app, all defaults', () => {
     });
   });
 
+  test('a multi-region store: telemetry evaluation is started in every region (AllRegions), as its rule covers them', () => {
+    t.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ACCOUNT', AllRegions: 'true' });
+  });
+
   test('the rule waits for telemetry evaluation; the import waits for the rule', () => {
     const rule = Object.entries(t.findResources('AWS::ObservabilityAdmin::TelemetryRule'))[0];
     const evaluation = Object.keys(t.findResources('Custom::TelemetryEvaluation'));
@@ -458,4 +462,14 @@ describe('MemberDeliveryReader', () => {
     const stack = newStack('Member', { account: '222222222222', region: REGION });
     expect(() => new MemberDeliveryReader(stack, 'Reader', props)).toThrow(message);
   });
+});
+
+test('a single-region store: telemetry evaluation for the current region only, like its rule', () => {
+  const stack = newStack();
+  new CloudTrailLakeMigration(stack, 'Migration', {
+    stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, multiRegionEnabled: false })],
+  });
+  const t = template(stack);
+  t.hasResourceProperties('AWS::ObservabilityAdmin::TelemetryRule', { Rule: { AllRegions: Match.absent() } });
+  t.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ACCOUNT', AllRegions: Match.absent() });
 });

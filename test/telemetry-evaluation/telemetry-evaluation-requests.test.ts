@@ -131,6 +131,32 @@ test.each(['success', 'ValidationException'] as const)('Start on an evaluation t
   if (startWhileRunning === 'ValidationException') expect(logLines.join('\n')).toMatch(/StartTelemetryEvaluation failed, but the status is RUNNING: it counts as started/);
 });
 
+describe('rules that cover every region (AllRegions)', () => {
+  const allRegions = (requestType: 'Create' | 'Update', scope: string) =>
+    event(requestType, scope, { ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:Orchestrator', Scope: scope, AllRegions: 'true' } as any });
+  const starts = () => standIn.calls.filter((c) => c.operation.startsWith('Start')).map((c) => [c.operation, c.request]);
+
+  test('NOT_STARTED: started with AllRegions', async () => {
+    const answer = await run(allRegions('Create', 'ACCOUNT'));
+    expect(answer).toMatchObject({ Status: 'SUCCESS' });
+    expect(starts()).toEqual([['StartTelemetryEvaluation', { AllRegions: true }]]);
+    expect(standIn.status('ACCOUNT')).toBe('RUNNING');
+  });
+
+  test.each(['success', 'ValidationException'] as const)('RUNNING (perhaps in this region only): Start with AllRegions once (answered %s), SUCCESS', async (startWhileRunning) => {
+    standIn.set('ORGANIZATION', 'RUNNING');
+    standIn.startWhileRunning = startWhileRunning;
+    const answer = await run(allRegions('Create', 'ORGANIZATION'));
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'telemetry-evaluation-organization' });
+    expect(starts()).toEqual([['StartTelemetryEvaluationForOrganization', { AllRegions: true }]]);
+  });
+
+  test('without AllRegions, Start is sent with no regions (the current region), and not at all when RUNNING', async () => {
+    await run(event('Create', 'ACCOUNT'));
+    expect(starts()).toEqual([['StartTelemetryEvaluation', {}]]);
+  });
+});
+
 test('STOPPING: waits for STOPPED, then starts', async () => {
   standIn.set('ACCOUNT', 'STOPPING');
   const answer = await run(event('Create', 'ACCOUNT'));

@@ -323,6 +323,7 @@ export class CloudTrailLakeMigration extends Construct {
       });
       this.telemetryRule.node.addDependency(evaluation.resource);
       if (accountStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
+      evaluation.checkCloudTrailRuleConflicts([this.telemetryRule.ruleName]);
       accountStores.forEach((s) => ruleDependencies.set(s, this.telemetryRule!));
     }
     if (organizationStores.length > 0 && parts.rules) {
@@ -333,6 +334,7 @@ export class CloudTrailLakeMigration extends Construct {
       });
       this.organizationTelemetryRule.node.addDependency(evaluation.resource);
       if (organizationStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
+      evaluation.checkCloudTrailRuleConflicts([this.organizationTelemetryRule.ruleName!]);
       organizationStores.forEach((s) => ruleDependencies.set(s, this.organizationTelemetryRule!));
     }
     this.ongoingLogGroupNames = [...new Set(stores.flatMap((s) => s.ongoingLogGroupNames))];

@@ -87,9 +87,11 @@ const VPC_ACCESS: WildcardJustification = {
 
 const TELEMETRY_EVALUATION_ACTIONS: WildcardJustification = {
   actions: ['observabilityadmin:GetTelemetryEvaluationStatus', 'observabilityadmin:StartTelemetryEvaluation',
-    'observabilityadmin:GetTelemetryEvaluationStatusForOrganization', 'observabilityadmin:StartTelemetryEvaluationForOrganization'],
+    'observabilityadmin:GetTelemetryEvaluationStatusForOrganization', 'observabilityadmin:StartTelemetryEvaluationForOrganization',
+    'observabilityadmin:ListTelemetryRules', 'observabilityadmin:ListTelemetryRulesForOrganization'],
   resource: '\\*',
-  reason: 'observabilityadmin:GetTelemetryEvaluationStatus, StartTelemetryEvaluation and their ForOrganization variants have no resource type in IAM: * is the only resource they accept.',
+  reason: 'observabilityadmin:GetTelemetryEvaluationStatus, StartTelemetryEvaluation, ListTelemetryRules (the check for conflicting CloudTrail rules) and their ' +
+    'ForOrganization variants have no resource type in IAM: * is the only resource they accept.',
 };
 /** The services whose service-linked roles StartTelemetryEvaluation creates. */
 const TELEMETRY_SERVICE_NAMES = ['observabilityadmin.amazonaws.com', 'telemetry-enablement.observabilityadmin.amazonaws.com'];
@@ -344,7 +346,8 @@ export class Orchestrator extends Construct {
       const suffix = scope === 'ORGANIZATION' ? 'ForOrganization' : '';
       this.telemetryEvaluationPolicy.addStatements(new iam.PolicyStatement({
         sid: `TelemetryEvaluation${suffix || 'Account'}`,
-        actions: [`observabilityadmin:GetTelemetryEvaluationStatus${suffix}`, `observabilityadmin:StartTelemetryEvaluation${suffix}`],
+        actions: [`observabilityadmin:GetTelemetryEvaluationStatus${suffix}`, `observabilityadmin:StartTelemetryEvaluation${suffix}`,
+          `observabilityadmin:ListTelemetryRules${suffix}`],
         resources: ['*'],
       }));
     }

@@ -31,19 +31,31 @@ export interface StartTelemetryEvaluationInput {
   readonly Regions?: string[];
 }
 
-/** The four operations this client knows; each is `POST /<OperationName>` with a JSON body. */
+/** The operations this client knows; each is `POST /<OperationName>` with a JSON body. */
 export type ObservabilityAdminOperation =
   | 'GetTelemetryEvaluationStatus'
   | 'StartTelemetryEvaluation'
   | 'GetTelemetryEvaluationStatusForOrganization'
-  | 'StartTelemetryEvaluationForOrganization';
+  | 'StartTelemetryEvaluationForOrganization'
+  | 'ListTelemetryRules'
+  | 'ListTelemetryRulesForOrganization';
 
 export const OPERATIONS: readonly ObservabilityAdminOperation[] = [
   'GetTelemetryEvaluationStatus',
   'StartTelemetryEvaluation',
   'GetTelemetryEvaluationStatusForOrganization',
   'StartTelemetryEvaluationForOrganization',
+  'ListTelemetryRules',
+  'ListTelemetryRulesForOrganization',
 ];
+
+/** A TelemetryRuleSummary of ListTelemetryRules(ForOrganization) (the fields this library reads). */
+export interface TelemetryRuleSummary {
+  readonly RuleName?: string;
+  readonly RuleArn?: string;
+  readonly ResourceType?: string;
+  readonly TelemetryType?: string;
+}
 
 /** NOT_STARTED | STARTING | FAILED_START | RUNNING | STOPPING | FAILED_STOP | STOPPED (strings: the service may add more). */
 export type TelemetryEvaluationStatus = string;
@@ -108,6 +120,18 @@ export class ObservabilityAdminClient {
 
   public async startTelemetryEvaluationForOrganization(input: StartTelemetryEvaluationInput = {}): Promise<void> {
     await this.send('StartTelemetryEvaluationForOrganization', input);
+  }
+
+  /** Every telemetry rule of the account (or the organization), all pages. */
+  public async listTelemetryRules(organization: boolean): Promise<TelemetryRuleSummary[]> {
+    const rules: TelemetryRuleSummary[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.send(organization ? 'ListTelemetryRulesForOrganization' : 'ListTelemetryRules', nextToken ? { NextToken: nextToken } : {});
+      rules.push(...((page.TelemetryRuleSummaries as TelemetryRuleSummary[] | undefined) ?? []));
+      nextToken = typeof page.NextToken === 'string' && page.NextToken !== '' ? page.NextToken : undefined;
+    } while (nextToken);
+    return rules;
   }
 
   /** One signed `POST /<operation>` with a JSON body (`{}` without input); the parsed JSON answer (`{}` for an empty one). */

@@ -41,6 +41,12 @@ describe('a store of the app, all defaults', () => {
     });
   });
 
+  test('the evaluation checks for other CloudTrail rules, knowing the stack\'s own by name; the function may list them', () => {
+    const ruleName = (Object.values(t.findResources('AWS::ObservabilityAdmin::TelemetryRule'))[0] as any).Properties.RuleName;
+    t.hasResourceProperties('Custom::TelemetryEvaluation', { CloudTrailRuleNames: ruleName });
+    expect(allStatements(t).filter((st) => JSON.stringify(st.Action).includes('observabilityadmin:ListTelemetryRules'))).toHaveLength(1);
+  });
+
   test('a multi-region store: telemetry evaluation is started in every region (AllRegions), as its rule covers them', () => {
     t.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ACCOUNT', AllRegions: 'true' });
   });

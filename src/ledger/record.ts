@@ -45,6 +45,15 @@ export interface PendingDelete {
   readonly deleteData: boolean;
 }
 
+/**
+ * The key of a group's first event in `CutoverPlan.firstEvents`: the group's name for the stack's
+ * account in the store's region, `<account>/<group>` for a member account, `<region>:` before
+ * either for another region.
+ */
+export function firstEventKey(account: string | undefined, group: string, region?: string): string {
+  return `${region === undefined ? '' : `${region}:`}${account === undefined ? '' : `${account}/`}${group}`;
+}
+
 /** The cutover of a migration: the window ends where ongoing ingestion demonstrably starts. */
 export interface CutoverPlan {
   /** The log groups the telemetry rule writes the store's events to. */
@@ -61,8 +70,12 @@ export interface CutoverPlan {
   /** The read-only role the function assumes in each member account. */
   readonly memberRoleName?: string;
   /**
-   * The earliest ongoing event found so far in each log group (epoch ms): keyed by the group's name
-   * in the stack's account, by `<account>/<group>` in a member account.
+   * Regions measured besides the store's own, for a multi-region store: its rule delivers in every
+   * region, and the cutover waits for every one of them (the stop needs every one).
+   */
+  readonly regions?: string[];
+  /**
+   * The earliest ongoing event found so far in each log group (epoch ms), keyed by `firstEventKey`.
    */
   readonly firstEvents?: Record<string, number>;
   /** When ongoing ingestion demonstrably started: the latest of the groups' first events. */

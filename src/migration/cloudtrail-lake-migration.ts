@@ -1,4 +1,4 @@
-import { Annotations, Duration, IResolvable, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, IResolvable, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -128,6 +128,18 @@ export interface CloudTrailLakeMigrationProps {
    * @default Duration.minutes(15)
    */
   readonly cutoverOverlap?: Duration;
+
+  /**
+   * For multi-region stores: the other regions whose ongoing log groups the cutover and the stop
+   * read too. A rule with `AllRegions` delivers into each region's own log groups, so the cutover
+   * waits for the first ongoing event in each of them, and Lake ingestion stops only while each
+   * delivers. List the regions the store receives events from (and where CloudTrail enablement
+   * rules are available).
+   *
+   * @default - the stack's region only: another region whose delivery starts later than this one's
+   * by more than `cutoverOverlap` misses the events of the difference
+   */
+  readonly cutoverRegions?: string[];
 
   /**
    * How long the orchestrator waits for the first ongoing event after the telemetry rule exists,
@@ -301,6 +313,7 @@ export class CloudTrailLakeMigration extends Construct {
     }
     const importedStores = stores.filter((s) => !s.organization || parts.imports);
     this.checkMemberDelivery(props, importedStores.filter((s) => s.organization), importHistory);
+    this.checkCutoverRegions(props, stores);
 
     const retentionInDays = props.ongoingRetention ?? logs.RetentionDays.ONE_YEAR;
     const ruleOf = (group: PlannedStore[]) => ({
@@ -344,6 +357,20 @@ export class CloudTrailLakeMigration extends Construct {
 
     if (props.centralization && parts.rules) this.centralizationRule = this.centralize(props);
     this.queryDefinitions = props.savedQueries === false ? [] : this.saveQueries(props.queryFolder ?? INVESTIGATION_QUERY_FOLDER);
+  }
+
+  /** Other regions are measured for multi-region stores, and the stack's own region is measured anyway. */
+  private checkCutoverRegions(props: CloudTrailLakeMigrationProps, stores: PlannedStore[]): void {
+    const regions = props.cutoverRegions;
+    if (!regions) return;
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && regions.includes(region)) {
+      throw new Error(`cutoverRegions lists ${region}, the stack's own region, which is measured anyway; list the other regions only`);
+    }
+    if (stores.every((s) => s.multiRegionEnabled === false)) {
+      throw new Error(`cutoverRegions (${regions.join(', ')}) is given, but no store collects events from every region (multiRegionEnabled is false for ` +
+        'each): its rule delivers in the stack\'s region only. Leave cutoverRegions out.');
+    }
   }
 
   /** An organisation store's events land in every member account: measured there, or the guarantee stated for what is measured. */
@@ -408,6 +435,7 @@ export class CloudTrailLakeMigration extends Construct {
     history._endAtCutover({
       startEventTime: props.historyStart?.getTime(),
       logGroupNames: store.ongoingLogGroupNames,
+      regions: store.multiRegionEnabled !== false && props.cutoverRegions?.length ? props.cutoverRegions : undefined,
       memberAccounts: members && members.length > 0
         ? { accountIds: members, roleName: props.organization?.memberReaderRoleName ?? MemberDeliveryReader.DEFAULT_ROLE_NAME }
         : undefined,

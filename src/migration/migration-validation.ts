@@ -39,6 +39,13 @@ export function checkMigrationProps(props: CloudTrailLakeMigrationProps): void {
     throw new Error('historyStart is an invalid Date; give a valid one, e.g. new Date(\'2024-01-01T00:00:00Z\')');
   }
   if (props.organization) checkOrganization(props.organization);
+  if (props.cutoverRegions !== undefined) {
+    if (props.cutoverRegions.length === 0) throw new Error('cutoverRegions must not be empty; leave it out to measure the stack\'s region only');
+    props.cutoverRegions.forEach((r, i) => checkRegion(`cutoverRegions[${i}]`, r));
+    const literal = props.cutoverRegions.filter((r) => !Token.isUnresolved(r));
+    const twice = literal.find((r, i) => literal.indexOf(r) !== i);
+    if (twice !== undefined) throw new Error(`cutoverRegions lists ${twice} twice; list each region once`);
+  }
   if (props.centralization) {
     if (!props.organization) {
       throw new Error('centralization needs organization: centralization rules are organisation rules, created from the management or delegated administrator account');

@@ -46,6 +46,8 @@ export interface ImportResourceProperties {
   readonly CutoverMemberAccounts?: string;
   /** With CutoverMemberAccounts: the read-only role in each member account the function assumes. */
   readonly CutoverMemberRoleName?: string;
+  /** With cutover, for a multi-region store: comma-separated regions measured besides the store's own. */
+  readonly CutoverRegions?: string;
   /** Name of the stack's ledger table (owner records). */
   readonly LedgerTableName: string;
   /** ARN of the stack's orchestrator state machine. */

@@ -10,7 +10,7 @@ import { LAKE_DELIVERY_ALLOWANCE_MS, RECENT_DELIVERY_MS, STOP_GIVE_UP_MS } from 
 import { subjectOf } from './imports';
 import { Runtime } from './runtime';
 import { Ledger } from '../ledger/ledger';
-import { CutoverPlan, IngestionStopPlan, OwnerRecord } from '../ledger/record';
+import { CutoverPlan, firstEventKey, IngestionStopPlan, OwnerRecord } from '../ledger/record';
 import { classifyError, errorMessage, errorName, withRetries } from '../shared/aws-errors';
 import { earliestEventSince as firstEventSince } from '../shared/log-events';
 
@@ -54,28 +54,29 @@ export async function awaitCutover(rt: Runtime, ledger: Ledger, record: OwnerRec
 interface DeliveryAccount {
   /** undefined: the stack's own account. */
   readonly account?: string;
+  /** undefined: the store's own region. */
+  readonly region?: string;
   readonly send: (command: FilterLogEventsCommand) => Promise<FilterLogEventsCommandOutput>;
 }
 
-/** The key of a group's first event in `CutoverPlan.firstEvents`. */
-export function firstEventKey(account: string | undefined, group: string): string {
-  return account === undefined ? group : `${account}/${group}`;
-}
-
+/** Every account the store's events land in (the stack's own first) in every region measured (the store's own first). */
 function deliveryAccounts(rt: Runtime, record: OwnerRecord, plan: CutoverPlan): DeliveryAccount[] {
-  const own: DeliveryAccount = {
-    send: (command) => withRetries(rt, { subject: subjectOf(record), call: 'FilterLogEvents' }, () => rt.logs.send(command)),
-  };
+  const regions: Array<string | undefined> = [undefined, ...(plan.regions ?? [])];
+  if (plan.regions?.length && !rt.logsIn) throw new Error('the orchestrator has no way to read other regions (an orchestrator fault)');
+  const readers: DeliveryAccount[] = regions.map((region) => {
+    const client = region === undefined ? rt.logs : rt.logsIn!(region);
+    return { region, send: (command) => withRetries(rt, { subject: subjectOf(record), call: 'FilterLogEvents' }, () => client.send(command)) };
+  });
   const members = plan.memberAccounts ?? [];
-  if (members.length === 0) return [own];
+  if (members.length === 0) return readers;
   if (!rt.memberLogs) throw new Error('the orchestrator has no way to read member accounts (an orchestrator fault)');
   const partition = record.sourceArn.split(':')[1] || 'aws';
   // No retries of the orchestrator's own here: a member not readable yet (its reader role not deployed) counts as not delivering
   // this poll, and the next poll asks again; the SDK still retries throttling.
-  return [own, ...members.map((account) => {
-    const client = rt.memberLogs!(`arn:${partition}:iam::${account}:role/${plan.memberRoleName}`);
-    return { account, send: (command: FilterLogEventsCommand) => client.send(command) };
-  })];
+  return [...readers, ...members.flatMap((account) => regions.map((region) => {
+    const client = rt.memberLogs!(`arn:${partition}:iam::${account}:role/${plan.memberRoleName}`, region);
+    return { account, region, send: (command: FilterLogEventsCommand) => client.send(command) };
+  }))];
 }
 
 /** Accounts that could not be read on this poll, and why (their reader role missing, say). */
@@ -88,7 +89,7 @@ async function measureCutover(rt: Runtime, record: OwnerRecord, plan: CutoverPla
   const accounts = deliveryAccounts(rt, record, plan);
   for (const reader of accounts) {
     for (const group of plan.logGroupNames) {
-      const key = firstEventKey(reader.account, group);
+      const key = firstEventKey(reader.account, group, reader.region);
       if (firstEvents[key] !== undefined) continue;
       // Only events from the resource's creation on: the rule existed by then (the resource depends on it), so every
       // later event is delivered. An earlier one may be another rule's (an older one, or the organisation's), which
@@ -97,7 +98,7 @@ async function measureCutover(rt: Runtime, record: OwnerRecord, plan: CutoverPla
       if (first !== undefined) firstEvents[key] = first;
     }
   }
-  const all = accounts.flatMap((a) => plan.logGroupNames.map((g) => firstEvents[firstEventKey(a.account, g)]));
+  const all = accounts.flatMap((a) => plan.logGroupNames.map((g) => firstEvents[firstEventKey(a.account, g, a.region)]));
   // Ingestion has started for the store only when it has for every category it collects, in every account it
   // receives events from: the latest first event.
   const cutoverTime = all.every((t) => t !== undefined) ? Math.max(...(all as number[])) : undefined;
@@ -113,15 +114,18 @@ async function readFirstEvent(
   } catch (error) {
     if (reader.account === undefined) throw error;
     unreadable.set(reader.account, `${errorName(error)}: ${errorMessage(error)}`);
-    rt.log(`${subjectOf(record)}: cannot read ${group} of account ${reader.account} yet (${errorName(error)}: ${errorMessage(error)})`);
+    rt.log(`${subjectOf(record)}: cannot read ${group}${reader.region ? ` (${reader.region})` : ''} of account ${reader.account} yet (${errorName(error)}: ${errorMessage(error)})`);
     return undefined;
   }
 }
 
 /** What has not delivered yet: the stack's own groups, and the member accounts (by ID) with a group not delivered. */
 function notDelivered(plan: CutoverPlan, events: Record<string, number> | undefined): { groups: string[]; accounts: string[] } {
-  const groups = plan.logGroupNames.filter((g) => events?.[g] === undefined);
-  const accounts = (plan.memberAccounts ?? []).filter((a) => plan.logGroupNames.some((g) => events?.[firstEventKey(a, g)] === undefined));
+  const regions: Array<string | undefined> = [undefined, ...(plan.regions ?? [])];
+  const groups = regions.flatMap((r) => plan.logGroupNames.filter((g) => events?.[firstEventKey(undefined, g, r)] === undefined)
+    .map((g) => (r === undefined ? g : `${g} (${r})`)));
+  const accounts = (plan.memberAccounts ?? [])
+    .filter((a) => regions.some((r) => plan.logGroupNames.some((g) => events?.[firstEventKey(a, g, r)] === undefined)));
   return { groups, accounts };
 }
 
@@ -225,7 +229,7 @@ async function withoutRecentEvents(rt: Runtime, record: OwnerRecord): Promise<{ 
   for (const reader of deliveryAccounts(rt, record, plan)) {
     for (const group of plan.logGroupNames) {
       const latest = await readFirstEvent(rt, record, reader, group, since, unreadable);
-      if (latest !== undefined) recent[firstEventKey(reader.account, group)] = latest;
+      if (latest !== undefined) recent[firstEventKey(reader.account, group, reader.region)] = latest;
     }
   }
   return { ...notDelivered(plan, recent), unreadable };

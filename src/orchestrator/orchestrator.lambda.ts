@@ -48,6 +48,7 @@ const runtime: Runtime = {
   settleMs: 3 * 60_000 * timeScale,
   timeScale,
   memberLogs,
+  logsIn,
   putResponse,
 };
 /** Hand-made (see observability-admin.ts): the SDK client is not on this project's registry. */
@@ -67,12 +68,32 @@ export async function handler(event: CloudFormationRequest | StepInput): Promise
 const sts = new STSClient({});
 const memberClients = new Map<string, CloudWatchLogsClient>();
 
-/** One client per member account's reader role, kept across warm invocations; its credentials renewed before they expire. */
-function memberLogs(roleArn: string): CloudWatchLogsClient {
-  let client = memberClients.get(roleArn);
+const credentialsOfRoles = new Map<string, NonNullable<CloudWatchLogsClientConfig['credentials']>>();
+
+/** One client per member account's reader role and region, kept across warm invocations; its credentials renewed before they expire. */
+function memberLogs(roleArn: string, region?: string): CloudWatchLogsClient {
+  const key = `${roleArn}|${region ?? ''}`;
+  let client = memberClients.get(key);
   if (!client) {
-    client = new CloudWatchLogsClient({ credentials: assumedRole(roleArn) });
-    memberClients.set(roleArn, client);
+    let credentials = credentialsOfRoles.get(roleArn);
+    if (!credentials) {
+      credentials = assumedRole(roleArn);
+      credentialsOfRoles.set(roleArn, credentials);
+    }
+    client = new CloudWatchLogsClient(region ? { region, credentials } : { credentials });
+    memberClients.set(key, client);
+  }
+  return client;
+}
+
+const regionalClients = new Map<string, CloudWatchLogsClient>();
+
+/** The function's own account in another region of a multi-region store. */
+function logsIn(region: string): CloudWatchLogsClient {
+  let client = regionalClients.get(region);
+  if (!client) {
+    client = new CloudWatchLogsClient({ region });
+    regionalClients.set(region, client);
   }
   return client;
 }

@@ -39,6 +39,7 @@ export interface ImportRequest {
     readonly timeoutMs: number;
     readonly memberAccounts?: string[];
     readonly memberRoleName?: string;
+    readonly regions?: string[];
   };
   /** A migration's stop of Lake ingestion, this long after the cutover. */
   readonly stopIngestionAfterMs?: number;
@@ -103,8 +104,12 @@ function parseCutover(props: ImportResourceProperties, logicalId: string, millis
   if (memberAccounts.length > 0 && !props.CutoverMemberRoleName) {
     throw new ImportFailure(`${logicalId}: CutoverMemberAccounts needs CutoverMemberRoleName, the role the function assumes in each member account`);
   }
+  const regions = (props.CutoverRegions ?? '').split(',').map((r) => r.trim()).filter((r) => r.length > 0);
+  const badRegion = regions.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r));
+  if (badRegion !== undefined) throw new ImportFailure(`${logicalId}: CutoverRegions must list regions like eu-west-1, got ${JSON.stringify(badRegion)}`);
   return {
     logGroupNames: groups,
+    ...(regions.length > 0 ? { regions } : {}),
     overlapMs: (millis('CutoverOverlapSeconds') ?? DEFAULT_OVERLAP_SECONDS) * 1000,
     timeoutMs: (millis('CutoverTimeoutSeconds') ?? DEFAULT_CUTOVER_TIMEOUT_SECONDS) * 1000,
     ...(memberAccounts.length > 0 ? { memberAccounts, memberRoleName: props.CutoverMemberRoleName } : {}),

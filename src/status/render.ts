@@ -4,6 +4,7 @@
  */
 import { Format, Options as BarOptions } from 'cli-progress';
 import { ImportView, Selection } from './collect';
+import { firstEventKey } from '../ledger/record';
 
 /**
  * One element of the array that `cdk-eventdatastore-import status --json` prints.
@@ -261,7 +262,9 @@ export function memberDelivery(v: ImportView): { expected: string[]; delivering:
   if (!cutover || !expected || expected.length === 0) return undefined;
   let silent: string[];
   if (cutover.cutoverTime === undefined) {
-    silent = expected.filter((a) => cutover.logGroupNames.some((g) => cutover.firstEvents?.[`${a}/${g}`] === undefined));
+    const regions: Array<string | undefined> = [undefined, ...(cutover.regions ?? [])];
+    silent = expected
+      .filter((a) => regions.some((r) => cutover.logGroupNames.some((g) => cutover.firstEvents?.[firstEventKey(a, g, r)] === undefined)));
   } else {
     const stop = v.record?.ingestionStop;
     silent = stop?.state === 'PENDING' || stop?.state === 'FAILED' ? (stop.silentAccounts ?? []).filter((a) => expected.includes(a)) : [];
@@ -446,7 +449,8 @@ export function migrationLines(v: ImportView): Array<{ text: string; code?: stri
   if (record && cutover) {
     if (cutover.cutoverTime === undefined) {
       if (record.state === 'SCHEDULED') {
-        const missing = cutover.logGroupNames.filter((g) => cutover.firstEvents?.[g] === undefined);
+        const missing = [undefined, ...(cutover.regions ?? [])].flatMap((r) => cutover.logGroupNames
+          .filter((g) => cutover.firstEvents?.[firstEventKey(undefined, g, r)] === undefined).map((g) => (r === undefined ? g : `${g} (${r})`)));
         lines.push({
           text: `cutover: waiting for the first ongoing event ${missing.length > 0 ? `in ${missing.join(', ')}` : 'of the member accounts'} (since ${isoOf(record.createdAt)}, gives up at ${isoOf(record.createdAt + cutover.timeoutMs)})`,
           code: SGR.grey,

@@ -141,3 +141,51 @@ describe('the stop of an organisation store\'s Lake ingestion', () => {
     expect((await record()).ingestionStop?.silentAccounts).toBeUndefined();
   });
 });
+
+describe('a multi-region organisation store (cutoverRegions)', () => {
+  const OTHER = 'eu-west-1';
+
+  test('the cutover waits for every member in every region: the last is a member\'s first event in the other region', async () => {
+    s = await start({ cutoverRegions: [OTHER] });
+    await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
+    const first = ruleStarted();
+    for (const region of [undefined, OTHER]) {
+      s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: first }], undefined, region);
+      MEMBERS.filter((m) => !(m === MEMBERS[3] && region === OTHER))
+        .forEach((m) => s!.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: first }], m, region));
+    }
+    await until(async () => Object.keys((await record()).cutover?.firstEvents ?? {}).length === 2 * (MEMBERS.length + 1) - 1, 30_000);
+    await sleep(500);
+    expect(s.world.logs.createdImports()).toEqual([]);
+    expect((await record()).cutover?.firstEvents?.[`${OTHER}:${MEMBERS[3]}/${MANAGEMENT_EVENTS}`]).toBeUndefined();
+
+    const late = first + 7 * 60_000;
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: late }], MEMBERS[3], OTHER);
+    await until(() => s!.world.logs.createdImports().length === 1, 30_000);
+    await s.world.idle(30_000);
+    const r = await record();
+    expect(r.cutover?.cutoverTime).toBe(late);
+    expect(s.world.logs.createdImports()[0].importFilter).toEqual({ endEventTime: late + OVERLAP_MS });
+  });
+
+  test('the stop is refused while the management account\'s own groups of the other region are silent', async () => {
+    s = await start({ ...{ stopLakeIngestion: true, parallelRun: Duration.hours(1) }, cutoverRegions: [OTHER] });
+    deliverContinuously(undefined);
+    MEMBERS.forEach((m) => {
+      deliverContinuously(m);
+      s!.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: ruleStarted() }], m, OTHER);
+      timers.push(setInterval(() => s!.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() }], m, OTHER), 200));
+    });
+    await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
+    // The management account's eu-west-1 delivered once, just after the resource's creation; by the stop, not recent.
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: orchestratorNow() }], undefined, OTHER);
+    await until(async () => (await record()).ingestionStop?.dueAt !== undefined, 60_000);
+    await until(async () => orchestratorNow() > (await record()).ingestionStop!.dueAt! + 5_000, 60_000);
+    expect(s.cloudTrail.stoppedIngestion).toEqual([]);
+    expect((await record()).ingestionStop).toMatchObject({ state: 'PENDING', silentAccounts: ['this account'] });
+    expect(s.world.logLines.join('\n')).toContain(`not stopping Lake ingestion yet: no ongoing event in ${MANAGEMENT_EVENTS} (${OTHER}) of this account`);
+    timers.push(setInterval(() => s!.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() }], undefined, OTHER), 200));
+    await until(async () => (await record()).ingestionStop?.state === 'STOPPED', 30_000);
+    expect(s.cloudTrail.stoppedIngestion).toEqual([storeArn('store-1')]);
+  });
+});

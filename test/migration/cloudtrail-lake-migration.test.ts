@@ -315,6 +315,16 @@ describe('bad input names the prop, the value and what is valid', () => {
       /^organization.memberAccountIds must not be empty/],
     ['a bad reader role name', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: ['222222222222'], memberReaderRoleName: 'a b' } }),
       /^organization.memberReaderRoleName must be an IAM role name .*, got "a b"/],
+    ['cutoverRegions with the stack\'s own region', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverRegions: ['eu-west-1', REGION] }),
+      /^cutoverRegions lists us-east-1, the stack's own region, which is measured anyway/],
+    ['cutoverRegions without a multi-region store', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, multiRegionEnabled: false })], cutoverRegions: ['eu-west-1'],
+    }), /^cutoverRegions \(eu-west-1\) is given, but no store collects events from every region/],
+    ['an empty cutoverRegions', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverRegions: [] }), /^cutoverRegions must not be empty/],
+    ['a bad cutover region', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverRegions: ['Europe'] }),
+      /^cutoverRegions\[0\] must be a region like eu-west-1, got "Europe"/],
+    ['a cutover region twice', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverRegions: ['eu-west-1', 'eu-west-1'] }),
+      /^cutoverRegions lists eu-west-1 twice/],
     ['an organisation store without organization', (s) => new CloudTrailLakeMigration(s, 'M', {
       stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
     }), /^organization is required: stores\[0\] is an organisation event data store/],
@@ -478,4 +488,17 @@ test('a single-region store: telemetry evaluation for the current region only, l
   const t = template(stack);
   t.hasResourceProperties('AWS::ObservabilityAdmin::TelemetryRule', { Rule: { AllRegions: Match.absent() } });
   t.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ACCOUNT', AllRegions: Match.absent() });
+});
+
+test('cutoverRegions: the import measures those regions too, and the function may read their ongoing groups', () => {
+  const stack = newStack();
+  new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS })], cutoverRegions: ['eu-west-1', 'ap-south-1'] });
+  const t = template(stack);
+  const [imp] = Object.values(importResources(stack)) as any[];
+  expect(imp.Properties.CutoverRegions).toBe('eu-west-1,ap-south-1');
+  const reads = JSON.stringify(allStatements(t).filter((st) => st.Action === 'logs:FilterLogEvents'));
+  for (const region of [REGION, 'eu-west-1', 'ap-south-1']) {
+    expect(reads).toContain(`:logs:${region}:${ACCOUNT}:log-group:${MANAGEMENT}`);
+    expect(reads).toContain(`:logs:${region}:${ACCOUNT}:log-group:${DATA}`);
+  }
 });

@@ -9,3 +9,5 @@ export { CloudTrailLakeMigration } from './migration/cloudtrail-lake-migration';
 export type { CloudTrailLakeMigrationProps, MigrationCentralizationOptions, MigrationOrganizationOptions } from './migration/cloudtrail-lake-migration';
 export { MigrationSource } from './migration/migration-source';
 export type { MigrationStoreArnOptions, MigrationStoreOptions } from './migration/migration-source';
+export { MemberDeliveryReader } from './migration/member-delivery-reader';
+export type { MemberDeliveryReaderProps } from './migration/member-delivery-reader';

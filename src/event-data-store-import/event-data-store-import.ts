@@ -255,7 +255,14 @@ export class EventDataStoreImport extends Construct {
    * @internal
    */
   public _endAtCutover(cutover: {
-    readonly startEventTime?: number; readonly logGroupNames: string[]; readonly overlap: Duration; readonly timeout: Duration;
+    readonly startEventTime?: number;
+    readonly logGroupNames: string[];
+    readonly overlap: Duration;
+    readonly timeout: Duration;
+    /** Other regions measured, for a multi-region store. */
+    readonly regions?: string[];
+    /** An organisation store's member accounts, read through their reader role. */
+    readonly memberAccounts?: { readonly accountIds: string[]; readonly roleName: string };
   }): void {
     const resource = this.resource.node.defaultChild as CfnResource;
     if (cutover.startEventTime !== undefined) {
@@ -267,6 +274,15 @@ export class EventDataStoreImport extends Construct {
     resource.addPropertyOverride('CutoverOverlapSeconds', String(cutover.overlap.toSeconds()));
     resource.addPropertyOverride('CutoverTimeoutSeconds', String(cutover.timeout.toSeconds()));
     this.orchestrator.allowReadOngoingEvents(cutover.logGroupNames, this.storeRegion, this.storeAccount);
+    if (cutover.regions && cutover.regions.length > 0) {
+      resource.addPropertyOverride('CutoverRegions', cutover.regions.join(','));
+      for (const region of cutover.regions) this.orchestrator.allowReadOngoingEvents(cutover.logGroupNames, region, this.storeAccount);
+    }
+    if (cutover.memberAccounts) {
+      resource.addPropertyOverride('CutoverMemberAccounts', cutover.memberAccounts.accountIds.join(','));
+      resource.addPropertyOverride('CutoverMemberRoleName', cutover.memberAccounts.roleName);
+      this.orchestrator.allowAssumeMemberReaders(cutover.memberAccounts.accountIds, cutover.memberAccounts.roleName);
+    }
     this.endsAtCutover = true;
   }
 

@@ -45,6 +45,15 @@ export interface PendingDelete {
   readonly deleteData: boolean;
 }
 
+/**
+ * The key of a group's first event in `CutoverPlan.firstEvents`: the group's name for the stack's
+ * account in the store's region, `<account>/<group>` for a member account, `<region>:` before
+ * either for another region.
+ */
+export function firstEventKey(account: string | undefined, group: string, region?: string): string {
+  return `${region === undefined ? '' : `${region}:`}${account === undefined ? '' : `${account}/`}${group}`;
+}
+
 /** The cutover of a migration: the window ends where ongoing ingestion demonstrably starts. */
 export interface CutoverPlan {
   /** The log groups the telemetry rule writes the store's events to. */
@@ -53,7 +62,21 @@ export interface CutoverPlan {
   readonly overlapMs: number;
   /** How long to wait for the first ongoing event, ms. */
   readonly timeoutMs: number;
-  /** The earliest ongoing event found so far in each log group (epoch ms). */
+  /**
+   * Member accounts of an organisation store whose own log groups are read too (an organisation
+   * rule delivers into each member account): the cutover waits for every one, the stop needs every one.
+   */
+  readonly memberAccounts?: string[];
+  /** The read-only role the function assumes in each member account. */
+  readonly memberRoleName?: string;
+  /**
+   * Regions measured besides the store's own, for a multi-region store: its rule delivers in every
+   * region, and the cutover waits for every one of them (the stop needs every one).
+   */
+  readonly regions?: string[];
+  /**
+   * The earliest ongoing event found so far in each log group (epoch ms), keyed by `firstEventKey`.
+   */
   readonly firstEvents?: Record<string, number>;
   /** When ongoing ingestion demonstrably started: the latest of the groups' first events. */
   readonly cutoverTime?: number;
@@ -73,6 +96,8 @@ export interface IngestionStopPlan {
   readonly stoppedAt?: number;
   /** Why it was skipped, cancelled or failed; or what the stop found. */
   readonly message?: string;
+  /** Accounts (or the stack's own, as 'this account') without a recent ongoing event at the last check, while the stop waits. */
+  readonly silentAccounts?: string[];
 }
 
 export interface OwnerRecord {

@@ -1,12 +1,13 @@
-import { Duration, IResolvable, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, IResolvable, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IDependable } from 'constructs';
 import { mergeSelectors, ongoingLogGroupsOf, RuleSelector, translateSelectors, undeliveredCategories } from './event-selectors';
 import { INVESTIGATION_QUERIES, INVESTIGATION_QUERY_FOLDER } from './investigation-queries';
+import { MemberDeliveryReader } from './member-delivery-reader';
 import { BoundMigrationSource, MigrationSource } from './migration-source';
-import { checkMigrationProps, checkOrganizationAccount, checkStoreEnvironment } from './migration-validation';
+import { checkMigrationProps, checkStoreEnvironment, OrganizationParts, organizationParts } from './migration-validation';
 import { EventDataStoreImport } from '../event-data-store-import/event-data-store-import';
 import { checkHistoryStart, warn } from '../event-data-store-import/validation';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
@@ -17,15 +18,41 @@ export interface MigrationOrganizationOptions {
   /** The organisation's ID (`o-...`). */
   readonly organizationId: string;
 
-  /** The organisation's management account, where organisation telemetry rules are created. */
+  /**
+   * The organisation's management account: where organisation event data stores live and their
+   * history is imported, and where the organisation rules are created unless a delegated
+   * administrator is given.
+   */
   readonly managementAccountId: string;
 
   /**
-   * The CloudWatch delegated administrator account, when the migration is deployed from it instead.
+   * The CloudWatch delegated administrator account, to create the organisation telemetry rule, its
+   * telemetry evaluation and the centralization rule from. The organisation stores' history is
+   * still imported (and their Lake ingestion stopped) in the management account: deploy the
+   * migration with the same props to both accounts, and each stack creates its part.
    *
-   * @default - deployed from the management account
+   * @default - the organisation rules are created from the management account
    */
   readonly delegatedAdministratorAccountId?: string;
+
+  /**
+   * The member accounts an organisation store receives events from (besides the management
+   * account), each with a `MemberDeliveryReader`: an organisation telemetry rule delivers into each
+   * member account's own log groups, so the cutover waits for the first ongoing event of every one
+   * of them, and Lake ingestion stops only while every one of them delivers. Needed for
+   * `stopLakeIngestion` of an organisation store.
+   *
+   * @default - only the management account's own log groups are read: the cutover then holds for
+   * the management account's events only
+   */
+  readonly memberAccountIds?: string[];
+
+  /**
+   * The name of the `MemberDeliveryReader` role in each member account.
+   *
+   * @default MemberDeliveryReader.DEFAULT_ROLE_NAME
+   */
+  readonly memberReaderRoleName?: string;
 
   /**
    * Which accounts the organisation telemetry rule covers (its `Scope`), e.g.
@@ -105,6 +132,18 @@ export interface CloudTrailLakeMigrationProps {
   readonly cutoverOverlap?: Duration;
 
   /**
+   * For multi-region stores: the other regions whose ongoing log groups the cutover and the stop
+   * read too. A rule with `AllRegions` delivers into each region's own log groups, so the cutover
+   * waits for the first ongoing event in each of them, and Lake ingestion stops only while each
+   * delivers. List the regions the store receives events from (and where CloudTrail enablement
+   * rules are available).
+   *
+   * @default - the stack's region only: another region whose delivery starts later than this one's
+   * by more than `cutoverOverlap` misses the events of the difference
+   */
+  readonly cutoverRegions?: string[];
+
+  /**
    * How long the orchestrator waits for the first ongoing event after the telemetry rule exists,
    * before the import fails (and nothing is imported, rather than risk a gap).
    *
@@ -138,7 +177,8 @@ export interface CloudTrailLakeMigrationProps {
 
   /**
    * The organisation, for organisation event data stores: their events keep flowing through an
-   * organisation telemetry rule, created from the management or delegated administrator account.
+   * organisation telemetry rule, created from the management account or the delegated
+   * administrator; their history is imported in the management account.
    *
    * @default - no organisation stores
    */
@@ -265,7 +305,18 @@ export class CloudTrailLakeMigration extends Construct {
     const stores = props.stores.map((source, i) => this.plan(source._bind(this, i), `stores[${i}]`, props));
     const accountStores = stores.filter((s) => !s.organization);
     const organizationStores = stores.filter((s) => s.organization);
-    if (organizationStores.length > 0) checkOrganizationAccount(this, props.organization, organizationStores.map((s) => s.where));
+    // Each part where AWS requires it: the organisation stores' imports in the management account, the organisation rules
+    // in the delegated administrator when there is one (the same props deploy both stacks).
+    const parts: OrganizationParts = organizationStores.length > 0 || props.centralization
+      ? organizationParts(this, props.organization, organizationStores, props.centralization !== undefined)
+      : { imports: true, rules: true };
+    if (!parts.rules) {
+      Annotations.of(this).addInfo(`the organisation telemetry rule${props.centralization ? ' and the centralization rule' : ''} of this migration are created by its ` +
+        `stack in the delegated administrator account ${props.organization!.delegatedAdministratorAccountId}; this stack imports the organisation stores' history`);
+    }
+    const importedStores = stores.filter((s) => !s.organization || parts.imports);
+    this.checkMemberDelivery(props, importedStores.filter((s) => s.organization), importHistory);
+    this.checkCutoverRegions(props, stores);
 
     const retentionInDays = props.ongoingRetention ?? logs.RetentionDays.ONE_YEAR;
     const ruleOf = (group: PlannedStore[]) => ({
@@ -287,29 +338,65 @@ export class CloudTrailLakeMigration extends Construct {
         rule: ruleOf(accountStores),
       });
       this.telemetryRule.node.addDependency(evaluation.resource);
+      if (accountStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
+      evaluation.checkCloudTrailRuleConflicts([this.telemetryRule.ruleName]);
       accountStores.forEach((s) => ruleDependencies.set(s, this.telemetryRule!));
     }
-    if (organizationStores.length > 0) {
+    if (organizationStores.length > 0 && parts.rules) {
       const evaluation = TelemetryEvaluation.of(this, 'ORGANIZATION', props.handler);
       this.organizationTelemetryRule = new observabilityadmin.CfnOrganizationTelemetryRule(this, 'OrganizationTelemetryRule', {
         ruleName: Names.uniqueResourceName(this, { maxLength: 60, separator: '-' }) + '-org',
         rule: { ...ruleOf(organizationStores), scope: props.organization?.ruleScope },
       });
       this.organizationTelemetryRule.node.addDependency(evaluation.resource);
+      if (organizationStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
+      evaluation.checkCloudTrailRuleConflicts([this.organizationTelemetryRule.ruleName!]);
       organizationStores.forEach((s) => ruleDependencies.set(s, this.organizationTelemetryRule!));
     }
     this.ongoingLogGroupNames = [...new Set(stores.flatMap((s) => s.ongoingLogGroupNames))];
 
-    this.imports = importHistory ? stores.map((s) => this.importHistory(s, props, ruleDependencies.get(s))) : [];
+    this.imports = importHistory ? importedStores.map((s) => this.importHistory(s, props, ruleDependencies.get(s))) : [];
     this.historyLogGroupNames = this.imports.map((i) => i.destinationLogGroupName);
 
-    if (props.centralization) this.centralizationRule = this.centralize(props);
+    if (props.centralization && parts.rules) this.centralizationRule = this.centralize(props);
     this.queryDefinitions = props.savedQueries === false ? [] : this.saveQueries(props.queryFolder ?? INVESTIGATION_QUERY_FOLDER);
+  }
+
+  /** Other regions are measured for multi-region stores, and the stack's own region is measured anyway. */
+  private checkCutoverRegions(props: CloudTrailLakeMigrationProps, stores: PlannedStore[]): void {
+    const regions = props.cutoverRegions;
+    if (!regions) return;
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && regions.includes(region)) {
+      throw new Error(`cutoverRegions lists ${region}, the stack's own region, which is measured anyway; list the other regions only`);
+    }
+    if (stores.every((s) => s.multiRegionEnabled === false)) {
+      throw new Error(`cutoverRegions (${regions.join(', ')}) is given, but no store collects events from every region (multiRegionEnabled is false for ` +
+        'each): its rule delivers in the stack\'s region only. Leave cutoverRegions out.');
+    }
+  }
+
+  /** An organisation store's events land in every member account: measured there, or the guarantee stated for what is measured. */
+  private checkMemberDelivery(props: CloudTrailLakeMigrationProps, imported: PlannedStore[], importHistory: boolean): void {
+    if (imported.length === 0 || !importHistory) return;
+    const members = props.organization?.memberAccountIds;
+    if (members && members.length > 0) return;
+    const names = imported.map((s) => `${s.where} (${s.description})`).join(', ');
+    if (props.stopLakeIngestion) {
+      throw new Error(`stopLakeIngestion: ${names} ${imported.length === 1 ? 'is an organisation event data store' : 'are organisation event data stores'}, whose ongoing ` +
+        'events an organisation telemetry rule delivers into each member account\'s own log groups, and this stack can read only its own: Lake ingestion ' +
+        'would stop on a check of one account. Give organization.memberAccountIds (the accounts the store receives events from) and deploy a ' +
+        'MemberDeliveryReader in each of them, or migrate without stopLakeIngestion.');
+    }
+    warn(this, 'organizationCutover', `${names}: the cutover is measured on the management account's own log groups only (organization.memberAccountIds ` +
+      'is not given): no gap is guaranteed for the management account\'s events; a member account whose delivery starts later than the management ' +
+      'account\'s by more than cutoverOverlap loses the events of the difference. Give organization.memberAccountIds, with a MemberDeliveryReader in each, ' +
+      'to measure every member.');
   }
 
   /** What a store needs: checked environment, translated selectors, and where its ongoing events land. */
   private plan(bound: BoundMigrationSource, where: string, props: CloudTrailLakeMigrationProps): PlannedStore {
-    checkStoreEnvironment(this, bound.eventDataStoreArn, where);
+    checkStoreEnvironment(this, bound.eventDataStoreArn, where, bound.organizationEnabled === true);
     const translated = translateSelectors(bound.selectors, `${where} advancedEventSelectors`);
     let categories = translated.categories;
     if (categories === undefined) {
@@ -347,9 +434,14 @@ export class CloudTrailLakeMigration extends Construct {
       notificationTopic: props.notificationTopic,
       handler: props.handler,
     });
+    const members = store.organization ? props.organization?.memberAccountIds : undefined;
     history._endAtCutover({
       startEventTime: props.historyStart?.getTime(),
       logGroupNames: store.ongoingLogGroupNames,
+      regions: store.multiRegionEnabled !== false && props.cutoverRegions?.length ? props.cutoverRegions : undefined,
+      memberAccounts: members && members.length > 0
+        ? { accountIds: members, roleName: props.organization?.memberReaderRoleName ?? MemberDeliveryReader.DEFAULT_ROLE_NAME }
+        : undefined,
       overlap: this.cutoverOverlap,
       timeout: props.cutoverTimeout ?? DEFAULT_CUTOVER_TIMEOUT,
     });

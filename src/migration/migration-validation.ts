@@ -5,6 +5,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { CloudTrailLakeMigrationProps, MigrationOrganizationOptions } from './cloudtrail-lake-migration';
+import { checkRoleName } from './member-delivery-reader';
 import { parseEventDataStoreArn } from '../event-data-store-import/validation';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -32,6 +33,13 @@ export function checkMigrationProps(props: CloudTrailLakeMigrationProps): void {
     throw new Error('historyStart is given but importHistory is false: leave historyStart out, or import the history');
   }
   if (props.organization) checkOrganization(props.organization);
+  if (props.cutoverRegions !== undefined) {
+    if (props.cutoverRegions.length === 0) throw new Error('cutoverRegions must not be empty; leave it out to measure the stack\'s region only');
+    props.cutoverRegions.forEach((r, i) => checkRegion(`cutoverRegions[${i}]`, r));
+    const literal = props.cutoverRegions.filter((r) => !Token.isUnresolved(r));
+    const twice = literal.find((r, i) => literal.indexOf(r) !== i);
+    if (twice !== undefined) throw new Error(`cutoverRegions lists ${twice} twice; list each region once`);
+  }
   if (props.centralization) {
     if (!props.organization) {
       throw new Error('centralization needs organization: centralization rules are organisation rules, created from the management or delegated administrator account');
@@ -53,29 +61,88 @@ function checkOrganization(org: MigrationOrganizationOptions): void {
     throw new Error(`organization.organizationId must be an organisation ID like o-a1b2c3d4e5, got ${JSON.stringify(org.organizationId)}`);
   }
   checkAccount('organization.managementAccountId', org.managementAccountId);
-  if (org.delegatedAdministratorAccountId !== undefined) checkAccount('organization.delegatedAdministratorAccountId', org.delegatedAdministratorAccountId);
+  const members = org.memberAccountIds;
+  if (members !== undefined) {
+    if (members.length === 0) throw new Error('organization.memberAccountIds must not be empty; leave it out to read the management account only');
+    members.forEach((a, i) => checkAccount(`organization.memberAccountIds[${i}]`, a));
+    const seen = new Set<string>();
+    members.forEach((a, i) => {
+      if (Token.isUnresolved(a)) return;
+      if (a === org.managementAccountId) {
+        throw new Error(`organization.memberAccountIds[${i}] is the management account (${a}), whose own log groups are read anyway; list the member accounts only`);
+      }
+      if (seen.has(a)) throw new Error(`organization.memberAccountIds[${i}] (${a}) is listed twice; list each member account once`);
+      seen.add(a);
+    });
+  }
+  if (org.memberReaderRoleName !== undefined) {
+    if (members === undefined) throw new Error('organization.memberReaderRoleName is given but memberAccountIds is not: list the member accounts whose reader role it names');
+    checkRoleName(org.memberReaderRoleName, 'organization.memberReaderRoleName');
+  }
+  const delegated = org.delegatedAdministratorAccountId;
+  if (delegated !== undefined) {
+    checkAccount('organization.delegatedAdministratorAccountId', delegated);
+    if (!Token.isUnresolved(delegated) && delegated === org.managementAccountId) {
+      throw new Error(`organization.delegatedAdministratorAccountId is the management account (${delegated}): the management account cannot be its own delegated ` +
+        'administrator. Leave delegatedAdministratorAccountId out to create the organisation rules from the management account.');
+    }
+  }
 }
 
-/** Organisation rules are created from the management account or the CloudWatch delegated administrator. */
-export function checkOrganizationAccount(scope: Construct, org: MigrationOrganizationOptions | undefined, stores: string[]): void {
+/** Which parts of an organisation's migration a stack creates. */
+export interface OrganizationParts {
+  /** The history imports of the organisation stores (and the stop of their Lake ingestion): the management account's. */
+  readonly imports: boolean;
+  /** The organisation telemetry rule, its telemetry evaluation and the centralization rule. */
+  readonly rules: boolean;
+}
+
+/**
+ * Where each part of an organisation's migration is created, as AWS requires it: an organisation
+ * store lives in the management account, and an import reads a store of its own account; the
+ * organisation rules are created from the delegated administrator when one is given, else from the
+ * management account. A stack in any other account is a layout that cannot deploy.
+ */
+export function organizationParts(scope: Construct, org: MigrationOrganizationOptions | undefined,
+  stores: Array<{ where: string; eventDataStoreArn: string }>, centralization: boolean): OrganizationParts {
   const stack = Stack.of(scope);
   if (!org) {
-    throw new Error(`organization is required: ${stores.join(', ')} ${stores.length === 1 ? 'is an organisation event data store' : 'are organisation event data stores'}, ` +
-      'whose ongoing events flow through an organisation telemetry rule. Give organization: { organizationId, managementAccountId } (and delegatedAdministratorAccountId when deploying from it).');
+    const names = stores.map((s) => s.where);
+    throw new Error(`organization is required: ${names.join(', ')} ${names.length === 1 ? 'is an organisation event data store' : 'are organisation event data stores'}, ` +
+      'whose ongoing events flow through an organisation telemetry rule. Give organization: { organizationId, managementAccountId } (and delegatedAdministratorAccountId ' +
+      'when the organisation rules are created from it).');
   }
-  if (Token.isUnresolved(stack.account) || Token.isUnresolved(org.managementAccountId)) return;
-  const allowed = [org.managementAccountId, org.delegatedAdministratorAccountId].filter((a): a is string => a !== undefined);
-  if (allowed.some((a) => Token.isUnresolved(a))) return;
-  if (!allowed.includes(stack.account)) {
-    throw new Error(`organization.managementAccountId: the stack ${stack.stackName} is in account ${stack.account}, which is neither the management account ` +
-      `(${org.managementAccountId}) nor the delegated administrator (${org.delegatedAdministratorAccountId ?? 'none given'}); organisation telemetry rules ` +
-      'and organisation event data stores are managed from those. Deploy the migration of the organisation stores to one of them, or set ' +
-      'organization.delegatedAdministratorAccountId if this account is the CloudWatch delegated administrator.');
+  const management = org.managementAccountId;
+  const delegated = org.delegatedAdministratorAccountId;
+  for (const store of stores) {
+    if (Token.isUnresolved(store.eventDataStoreArn) || Token.isUnresolved(management)) continue;
+    const account = parseEventDataStoreArn(store.eventDataStoreArn).account;
+    if (account !== management) {
+      throw new Error(`stores: ${store.where} (${store.eventDataStoreArn}) is an organisation event data store in account ${account}, but organization.managementAccountId ` +
+        `is ${management}: organisation event data stores live in the management account (a delegated administrator manages them, but their ARN carries the ` +
+        `management account). Give the store's real ARN, or set organization.managementAccountId to ${account} if that is the management account.`);
+    }
   }
+  const rulesAccount = delegated ?? management;
+  // An environment-agnostic stack is taken for the management account's: the deployment tells.
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(management) || (delegated !== undefined && Token.isUnresolved(delegated))) {
+    return { imports: true, rules: delegated === undefined };
+  }
+  if (stack.account === management) return { imports: true, rules: delegated === undefined };
+  if (stack.account === delegated) return { imports: false, rules: true };
+  const rulesFrom = delegated === undefined ? `the management account ${management}` : `the delegated administrator ${delegated}`;
+  const parts = stores.length > 0
+    ? `the history of ${stores.map((s) => s.where).join(', ')} is imported from a stack in the management account ${management} (an import reads a store of its ` +
+      `own account), and the organisation telemetry rule${centralization ? ' and the centralization rule are' : ' is'} created from ${rulesFrom}`
+    : `organisation centralization rules are created from ${rulesFrom}`;
+  const targets = stores.length === 0 || rulesAccount === management ? rulesAccount : `${management} and ${rulesAccount} (the same props in both)`;
+  throw new Error(`organization: the stack ${stack.stackName} is in account ${stack.account}, which is neither the management account (${management}) nor the ` +
+    `delegated administrator (${delegated ?? 'none given'}): ${parts}. Deploy the migration to ${targets}, or set organization.delegatedAdministratorAccountId ` +
+    `to ${stack.account} if this account is the CloudWatch delegated administrator.`);
 }
 
 /** A store must be in the stack's account and region (imports are regional; rules deliver this region's events). */
-export function checkStoreEnvironment(scope: Construct, eventDataStoreArn: string, where: string): void {
+export function checkStoreEnvironment(scope: Construct, eventDataStoreArn: string, where: string, organizationStore: boolean): void {
   if (Token.isUnresolved(eventDataStoreArn)) return;
   let parsed;
   try {
@@ -88,7 +155,8 @@ export function checkStoreEnvironment(scope: Construct, eventDataStoreArn: strin
     throw new Error(`stores: ${where} (${eventDataStoreArn}) is in region ${parsed.region}, but the stack ${stack.stackName} is in ${stack.region}. ` +
       `A migration is per account and region: migrate it in a stack in ${parsed.region} (one stage per account and region).`);
   }
-  if (!Token.isUnresolved(stack.account) && parsed.account !== stack.account) {
+  // An organisation store's account is the management account's, checked with the organisation's layout.
+  if (!organizationStore && !Token.isUnresolved(stack.account) && parsed.account !== stack.account) {
     throw new Error(`stores: ${where} (${eventDataStoreArn}) is in account ${parsed.account}, but the stack ${stack.stackName} is in ${stack.account}. ` +
       `Migrate it in a stack deployed to ${parsed.account}.`);
   }

@@ -39,6 +39,15 @@ export interface ImportResourceProperties {
   readonly CutoverTimeoutSeconds?: string;
   /** With cutover: stop the store's Lake ingestion this long after the cutover, once the import has COMPLETED. */
   readonly StopIngestionAfterSeconds?: string;
+  /**
+   * With cutover, for an organisation store: comma-separated member accounts whose own ongoing log
+   * groups the cutover and the stop read too (an organisation rule delivers into each member account).
+   */
+  readonly CutoverMemberAccounts?: string;
+  /** With CutoverMemberAccounts: the read-only role in each member account the function assumes. */
+  readonly CutoverMemberRoleName?: string;
+  /** With cutover, for a multi-region store: comma-separated regions measured besides the store's own. */
+  readonly CutoverRegions?: string;
   /** Name of the stack's ledger table (owner records). */
   readonly LedgerTableName: string;
   /** ARN of the stack's orchestrator state machine. */

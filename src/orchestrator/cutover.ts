@@ -5,11 +5,12 @@
  * and ongoing events still arrive). Both are steps of the record's execution.
  */
 import { GetEventDataStoreCommand, StopEventDataStoreIngestionCommand } from '@aws-sdk/client-cloudtrail';
+import type { FilterLogEventsCommand, FilterLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { LAKE_DELIVERY_ALLOWANCE_MS, RECENT_DELIVERY_MS, STOP_GIVE_UP_MS } from './contract';
 import { subjectOf } from './imports';
 import { Runtime } from './runtime';
 import { Ledger } from '../ledger/ledger';
-import { CutoverPlan, IngestionStopPlan, OwnerRecord } from '../ledger/record';
+import { CutoverPlan, firstEventKey, IngestionStopPlan, OwnerRecord } from '../ledger/record';
 import { classifyError, errorMessage, errorName, withRetries } from '../shared/aws-errors';
 import { earliestEventSince as firstEventSince } from '../shared/log-events';
 
@@ -26,8 +27,8 @@ export async function awaitCutover(rt: Runtime, ledger: Ledger, record: OwnerRec
   const plan = record.cutover;
   if (!plan) return 'CUTOVER_READY';
   if (plan.cutoverTime === undefined) {
-    const measured = await measureCutover(rt, record, plan);
-    if (measured.cutoverTime === undefined) return noOngoingEventsYet(rt, ledger, record, measured);
+    const { plan: measured, unreadable } = await measureCutover(rt, record, plan);
+    if (measured.cutoverTime === undefined) return noOngoingEventsYet(rt, ledger, record, measured, unreadable);
     const end = measured.cutoverTime + plan.overlapMs;
     const start = record.window.startEventTime;
     if (start !== undefined && start >= end) {
@@ -41,51 +42,122 @@ export async function awaitCutover(rt: Runtime, ledger: Ledger, record: OwnerRec
     }
     const readyAt = reachedAt(rt, end + LAKE_DELIVERY_ALLOWANCE_MS);
     await ledger.update(record, { cutover: { ...measured, readyAt }, window: { startEventTime: start, endEventTime: end } }, ['SCHEDULED']);
-    rt.log(`${subjectOf(record)}: ongoing ingestion demonstrably started at ${iso(measured.cutoverTime)}; the import's window ends at ${iso(end)} ` +
+    const accounts = measured.memberAccounts ? ` in this account and ${measured.memberAccounts.length} member accounts` : '';
+    rt.log(`${subjectOf(record)}: ongoing ingestion demonstrably started${accounts} at ${iso(measured.cutoverTime)}; the import's window ends at ${iso(end)} ` +
       `(${Math.round(plan.overlapMs / 60_000)} min of overlap) and is created from ${iso(readyAt)}`);
     return rt.now() >= readyAt ? 'CUTOVER_READY' : 'CUTOVER_PENDING';
   }
   return rt.now() >= (plan.readyAt ?? 0) ? 'CUTOVER_READY' : 'CUTOVER_PENDING';
 }
 
-/** The earliest ongoing event of each group not measured yet; the cutover once all have one. */
-async function measureCutover(rt: Runtime, record: OwnerRecord, plan: CutoverPlan): Promise<CutoverPlan> {
-  const firstEvents = { ...plan.firstEvents };
-  for (const group of plan.logGroupNames) {
-    if (firstEvents[group] !== undefined) continue;
-    // Only events from the resource's creation on: the rule existed by then (the resource depends on it), so every
-    // later event is delivered. An earlier one may be another rule's (an older one, or the organisation's), which
-    // proves nothing about this one; an event of this rule stamped earlier is in the import anyway.
-    const first = await earliestEventSince(rt, record, group, record.createdAt);
-    if (first !== undefined) firstEvents[group] = first;
-  }
-  const all = plan.logGroupNames.map((g) => firstEvents[g]);
-  // Ingestion has started for the store only when it has for every category it collects: the latest first event.
-  const cutoverTime = all.every((t) => t !== undefined) ? Math.max(...(all as number[])) : undefined;
-  return { ...plan, firstEvents, cutoverTime };
+/** Where a store's ongoing events land: the stack's own account, and each member account of an organisation store. */
+interface DeliveryAccount {
+  /** undefined: the stack's own account. */
+  readonly account?: string;
+  /** undefined: the store's own region. */
+  readonly region?: string;
+  readonly send: (command: FilterLogEventsCommand) => Promise<FilterLogEventsCommandOutput>;
 }
 
-async function noOngoingEventsYet(rt: Runtime, ledger: Ledger, record: OwnerRecord, measured: CutoverPlan): Promise<CutoverOutcome> {
-  const missing = measured.logGroupNames.filter((g) => measured.firstEvents?.[g] === undefined);
+/** Every account the store's events land in (the stack's own first) in every region measured (the store's own first). */
+function deliveryAccounts(rt: Runtime, record: OwnerRecord, plan: CutoverPlan): DeliveryAccount[] {
+  const regions: Array<string | undefined> = [undefined, ...(plan.regions ?? [])];
+  if (plan.regions?.length && !rt.logsIn) throw new Error('the orchestrator has no way to read other regions (an orchestrator fault)');
+  const readers: DeliveryAccount[] = regions.map((region) => {
+    const client = region === undefined ? rt.logs : rt.logsIn!(region);
+    return { region, send: (command) => withRetries(rt, { subject: subjectOf(record), call: 'FilterLogEvents' }, () => client.send(command)) };
+  });
+  const members = plan.memberAccounts ?? [];
+  if (members.length === 0) return readers;
+  if (!rt.memberLogs) throw new Error('the orchestrator has no way to read member accounts (an orchestrator fault)');
+  const partition = record.sourceArn.split(':')[1] || 'aws';
+  // No retries of the orchestrator's own here: a member not readable yet (its reader role not deployed) counts as not delivering
+  // this poll, and the next poll asks again; the SDK still retries throttling.
+  return [...readers, ...members.flatMap((account) => regions.map((region) => {
+    const client = rt.memberLogs!(`arn:${partition}:iam::${account}:role/${plan.memberRoleName}`, region);
+    return { account, region, send: (command: FilterLogEventsCommand) => client.send(command) };
+  }))];
+}
+
+/** Accounts that could not be read on this poll, and why (their reader role missing, say). */
+type Unreadable = Map<string, string>;
+
+/** The earliest ongoing event of each group not measured yet; the cutover once all have one. */
+async function measureCutover(rt: Runtime, record: OwnerRecord, plan: CutoverPlan): Promise<{ plan: CutoverPlan; unreadable: Unreadable }> {
+  const firstEvents = { ...plan.firstEvents };
+  const unreadable: Unreadable = new Map();
+  const accounts = deliveryAccounts(rt, record, plan);
+  for (const reader of accounts) {
+    for (const group of plan.logGroupNames) {
+      const key = firstEventKey(reader.account, group, reader.region);
+      if (firstEvents[key] !== undefined) continue;
+      // Only events from the resource's creation on: the rule existed by then (the resource depends on it), so every
+      // later event is delivered. An earlier one may be another rule's (an older one, or the organisation's), which
+      // proves nothing about this one; an event of this rule stamped earlier is in the import anyway.
+      const first = await readFirstEvent(rt, record, reader, group, record.createdAt, unreadable);
+      if (first !== undefined) firstEvents[key] = first;
+    }
+  }
+  const all = accounts.flatMap((a) => plan.logGroupNames.map((g) => firstEvents[firstEventKey(a.account, g, a.region)]));
+  // Ingestion has started for the store only when it has for every category it collects, in every account it
+  // receives events from: the latest first event.
+  const cutoverTime = all.every((t) => t !== undefined) ? Math.max(...(all as number[])) : undefined;
+  return { plan: { ...plan, firstEvents, cutoverTime }, unreadable };
+}
+
+async function readFirstEvent(
+  rt: Runtime, record: OwnerRecord, reader: DeliveryAccount, group: string, since: number, unreadable: Unreadable,
+): Promise<number | undefined> {
+  if (reader.account !== undefined && unreadable.has(reader.account)) return undefined;
+  try {
+    return await firstEventSince(reader.send, group, since, FIRST_EVENTS_PAGE);
+  } catch (error) {
+    if (reader.account === undefined) throw error;
+    unreadable.set(reader.account, `${errorName(error)}: ${errorMessage(error)}`);
+    rt.log(`${subjectOf(record)}: cannot read ${group}${reader.region ? ` (${reader.region})` : ''} of account ${reader.account} yet (${errorName(error)}: ${errorMessage(error)})`);
+    return undefined;
+  }
+}
+
+/** What has not delivered yet: the stack's own groups, and the member accounts (by ID) with a group not delivered. */
+function notDelivered(plan: CutoverPlan, events: Record<string, number> | undefined): { groups: string[]; accounts: string[] } {
+  const regions: Array<string | undefined> = [undefined, ...(plan.regions ?? [])];
+  const groups = regions.flatMap((r) => plan.logGroupNames.filter((g) => events?.[firstEventKey(undefined, g, r)] === undefined)
+    .map((g) => (r === undefined ? g : `${g} (${r})`)));
+  const accounts = (plan.memberAccounts ?? [])
+    .filter((a) => regions.some((r) => plan.logGroupNames.some((g) => events?.[firstEventKey(a, g, r)] === undefined)));
+  return { groups, accounts };
+}
+
+function describeAccounts(accounts: string[], of: number, unreadable: Unreadable): string {
+  const shown = accounts.slice(0, 20).map((a) => (unreadable.has(a) ? `${a} (not readable: ${unreadable.get(a)})` : a));
+  return `member account${accounts.length === 1 ? '' : 's'} ${shown.join(', ')}${accounts.length > shown.length ? ` and ${accounts.length - shown.length} more` : ''} (of ${of})`;
+}
+
+async function noOngoingEventsYet(
+  rt: Runtime, ledger: Ledger, record: OwnerRecord, measured: CutoverPlan, unreadable: Unreadable,
+): Promise<CutoverOutcome> {
+  const missing = notDelivered(measured, measured.firstEvents);
+  const members = measured.memberAccounts?.length ?? 0;
+  const where = [
+    ...(missing.groups.length > 0 ? [`${missing.groups.join(', ')}${members > 0 ? ' of this account' : ''}`] : []),
+    ...(missing.accounts.length > 0 ? [`${measured.logGroupNames.join(', ')} of ${describeAccounts(missing.accounts, members, unreadable)}`] : []),
+  ].join('; nor ');
   if (rt.now() - record.createdAt > rt.timeScale * measured.timeoutMs) {
     await ledger.update(record, {
       state: 'FAILED',
       cutover: measured,
-      errorMessage: `no ongoing CloudTrail event reached ${missing.join(', ')} within ${Math.round(measured.timeoutMs / 3_600_000 * 10) / 10} h ` +
+      errorMessage: `no ongoing CloudTrail event reached ${where} within ${Math.round(measured.timeoutMs / 3_600_000 * 10) / 10} h ` +
         'of the telemetry rule\'s creation, so the cutover could not be measured and no history was imported (a gap is never risked). ' +
         'Check the rule in the CloudWatch console (Telemetry config, Enablement rules), that telemetry evaluation is running, and that the store\'s ' +
-        'selectors match events in this account; then replace the resource (change its history start) to measure again.',
+        `selectors match events in ${members > 0 ? 'those accounts (and that each has its MemberDeliveryReader)' : 'this account'}; ` +
+        'then replace the resource (change its history start) to measure again.',
     }, ['SCHEDULED']);
     return 'ENDED';
   }
+  if (missing.accounts.length > 0) rt.log(`${subjectOf(record)}: waiting for the first ongoing event of ${describeAccounts(missing.accounts, members, unreadable)}`);
   await ledger.update(record, { cutover: measured }, ['SCHEDULED']);
   return 'CUTOVER_PENDING';
-}
-
-/** The earliest ongoing event of a group from `since` on, with the orchestrator's retries (undefined: none yet). */
-function earliestEventSince(rt: Runtime, record: OwnerRecord, logGroupName: string, since: number): Promise<number | undefined> {
-  return firstEventSince((command) => withRetries(rt, { subject: subjectOf(record), call: 'FilterLogEvents' }, () => rt.logs.send(command)),
-    logGroupName, since, FIRST_EVENTS_PAGE);
 }
 
 /** An event time `eventTime` reached on the orchestrator's clock: itself when deployed; sooner in tests, whose waits are compressed. */
@@ -122,15 +194,23 @@ export async function stopIngestionWhenDue(rt: Runtime, ledger: Ledger, record: 
   }
   if (plan.dueAt === undefined) return settleStop(ledger, record, plan, 'FAILED', 'the stop had no due time (an orchestrator fault): Lake ingestion keeps running');
   if (rt.now() < plan.dueAt) return { outcome: 'STOP_PENDING', dueAt: plan.dueAt };
-  // Every category the store collects must still arrive elsewhere: one silent group keeps Lake on.
-  const silent = await groupsWithoutRecentEvents(rt, record);
-  if (silent.length > 0) {
+  // Every category the store collects must still arrive elsewhere, in every account it receives events from: one silent group keeps Lake on.
+  const silent = await withoutRecentEvents(rt, record);
+  if (silent.groups.length > 0 || silent.accounts.length > 0) {
+    const members = record.cutover!.memberAccounts?.length ?? 0;
+    const where = [
+      ...(silent.groups.length > 0 ? [`${silent.groups.join(', ')}${members > 0 ? ' of this account' : ''}`] : []),
+      ...(silent.accounts.length > 0 ? [`${record.cutover!.logGroupNames.join(', ')} of ${describeAccounts(silent.accounts, members, silent.unreadable)}`] : []),
+    ].join('; nor ');
     if (rt.now() - plan.dueAt > rt.timeScale * STOP_GIVE_UP_MS) {
-      return settleStop(ledger, record, plan, 'FAILED', `no ongoing event reached ${silent.join(', ')} within ${RECENT_DELIVERY_MS / 60_000} minutes, ` +
+      return settleStop(ledger, record, plan, 'FAILED', `no ongoing event reached ${where} within ${RECENT_DELIVERY_MS / 60_000} minutes, ` +
         `for ${STOP_GIVE_UP_MS / 3_600_000} h after the parallel run: Lake ingestion keeps running. Check the telemetry rule, then stop it by hand ` +
-        `(\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${record.sourceArn}\`).`);
+        `(\`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${record.sourceArn}\`).`, undefined, silentAccountsOf(silent));
     }
-    rt.log(`${subjectOf(record)}: not stopping Lake ingestion yet: no ongoing event in ${silent.join(', ')} within the last ${RECENT_DELIVERY_MS / 60_000} minutes`);
+    rt.log(`${subjectOf(record)}: not stopping Lake ingestion yet: no ongoing event in ${where} within the last ${RECENT_DELIVERY_MS / 60_000} minutes`);
+    // For `status`: who is silent. What an Update wrote meanwhile is kept.
+    const current = (await ledger.get(record))?.ingestionStop;
+    if (current?.state === 'PENDING') await ledger.update(record, { ingestionStop: { ...current, silentAccounts: silentAccountsOf(silent) } });
     return { outcome: 'STOP_PENDING' };
   }
   // A Delete may have come while the groups were read: it wins.
@@ -139,14 +219,24 @@ export async function stopIngestionWhenDue(rt: Runtime, ledger: Ledger, record: 
   return stopIngestion(rt, ledger, record, plan);
 }
 
-async function groupsWithoutRecentEvents(rt: Runtime, record: OwnerRecord): Promise<string[]> {
+/** The groups of this account, and the member accounts, without an ongoing event within the last hour. */
+async function withoutRecentEvents(rt: Runtime, record: OwnerRecord): Promise<{ groups: string[]; accounts: string[]; unreadable: Unreadable }> {
   // The orchestrator's clock: compressed with its waits in tests, an hour when deployed.
   const since = rt.now() - rt.timeScale * RECENT_DELIVERY_MS;
-  const silent: string[] = [];
-  for (const group of record.cutover!.logGroupNames) {
-    if ((await earliestEventSince(rt, record, group, since)) === undefined) silent.push(group);
+  const plan = record.cutover!;
+  const unreadable: Unreadable = new Map();
+  const recent: Record<string, number> = {};
+  for (const reader of deliveryAccounts(rt, record, plan)) {
+    for (const group of plan.logGroupNames) {
+      const latest = await readFirstEvent(rt, record, reader, group, since, unreadable);
+      if (latest !== undefined) recent[firstEventKey(reader.account, group, reader.region)] = latest;
+    }
   }
-  return silent;
+  return { ...notDelivered(plan, recent), unreadable };
+}
+
+function silentAccountsOf(silent: { groups: string[]; accounts: string[] }): string[] {
+  return [...(silent.groups.length > 0 ? ['this account'] : []), ...silent.accounts];
 }
 
 async function stopIngestion(rt: Runtime, ledger: Ledger, record: OwnerRecord, plan: IngestionStopPlan): Promise<StopResult> {
@@ -195,10 +285,11 @@ async function storeStatus(rt: Runtime, record: OwnerRecord): Promise<string | u
   }
 }
 
-async function settleStop(ledger: Ledger, record: OwnerRecord, plan: IngestionStopPlan, state: IngestionStopPlan['state'], message: string, stoppedAt?: number): Promise<StopResult> {
+async function settleStop(ledger: Ledger, record: OwnerRecord, plan: IngestionStopPlan, state: IngestionStopPlan['state'], message: string,
+  stoppedAt?: number, silentAccounts?: string[]): Promise<StopResult> {
   // What an Update or a Delete wrote meanwhile (a new parallel run) is kept; the outcome is this step's.
   const current = (await ledger.get(record))?.ingestionStop ?? plan;
-  await ledger.update(record, { ingestionStop: { ...current, state, message, stoppedAt } });
+  await ledger.update(record, { ingestionStop: { ...current, state, message, stoppedAt, silentAccounts } });
   return { outcome: 'ENDED', told: { state, message } };
 }
 

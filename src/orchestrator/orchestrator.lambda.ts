@@ -6,10 +6,11 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CloudFormationRequest, isCloudFormationRequest } from './request';
 import { handleRequest } from './requests';
 import { Runtime } from './runtime';
@@ -46,6 +47,8 @@ const runtime: Runtime = {
   maxDelayMs: 30_000 * timeScale,
   settleMs: 3 * 60_000 * timeScale,
   timeScale,
+  memberLogs,
+  logsIn,
   putResponse,
 };
 /** Hand-made (see observability-admin.ts): the SDK client is not on this project's registry. */
@@ -60,6 +63,51 @@ export async function handler(event: CloudFormationRequest | StepInput): Promise
   }
   console.log(JSON.stringify(event));
   return runStep(runtime, event);
+}
+
+const sts = new STSClient({});
+const memberClients = new Map<string, CloudWatchLogsClient>();
+
+const credentialsOfRoles = new Map<string, NonNullable<CloudWatchLogsClientConfig['credentials']>>();
+
+/** One client per member account's reader role and region, kept across warm invocations; its credentials renewed before they expire. */
+function memberLogs(roleArn: string, region?: string): CloudWatchLogsClient {
+  const key = `${roleArn}|${region ?? ''}`;
+  let client = memberClients.get(key);
+  if (!client) {
+    let credentials = credentialsOfRoles.get(roleArn);
+    if (!credentials) {
+      credentials = assumedRole(roleArn);
+      credentialsOfRoles.set(roleArn, credentials);
+    }
+    client = new CloudWatchLogsClient(region ? { region, credentials } : { credentials });
+    memberClients.set(key, client);
+  }
+  return client;
+}
+
+const regionalClients = new Map<string, CloudWatchLogsClient>();
+
+/** The function's own account in another region of a multi-region store. */
+function logsIn(region: string): CloudWatchLogsClient {
+  let client = regionalClients.get(region);
+  if (!client) {
+    client = new CloudWatchLogsClient({ region });
+    regionalClients.set(region, client);
+  }
+  return client;
+}
+
+function assumedRole(roleArn: string): NonNullable<CloudWatchLogsClientConfig['credentials']> {
+  let cached: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date } | undefined;
+  return async () => {
+    if (cached?.expiration && cached.expiration.getTime() - Date.now() > 5 * 60_000) return cached;
+    const answer = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'cdk-eventdatastore-import-delivery', DurationSeconds: 900 }));
+    const c = answer.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
+    cached = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    return cached;
+  };
 }
 
 /** PUT to the pre-signed S3 URL CloudFormation waits on (what cfn-response does). */

@@ -95,9 +95,11 @@ const VPC_ACCESS: WildcardJustification = {
 
 const TELEMETRY_EVALUATION_ACTIONS: WildcardJustification = {
   actions: ['observabilityadmin:GetTelemetryEvaluationStatus', 'observabilityadmin:StartTelemetryEvaluation',
-    'observabilityadmin:GetTelemetryEvaluationStatusForOrganization', 'observabilityadmin:StartTelemetryEvaluationForOrganization'],
+    'observabilityadmin:GetTelemetryEvaluationStatusForOrganization', 'observabilityadmin:StartTelemetryEvaluationForOrganization',
+    'observabilityadmin:ListTelemetryRules', 'observabilityadmin:ListTelemetryRulesForOrganization'],
   resource: '\\*',
-  reason: 'observabilityadmin:GetTelemetryEvaluationStatus, StartTelemetryEvaluation and their ForOrganization variants have no resource type in IAM: * is the only resource they accept.',
+  reason: 'observabilityadmin:GetTelemetryEvaluationStatus, StartTelemetryEvaluation, ListTelemetryRules (the check for conflicting CloudTrail rules) and their ' +
+    'ForOrganization variants have no resource type in IAM: * is the only resource they accept.',
 };
 /** The services whose service-linked roles StartTelemetryEvaluation creates. */
 const TELEMETRY_SERVICE_NAMES = ['observabilityadmin.amazonaws.com', 'telemetry-enablement.observabilityadmin.amazonaws.com'];
@@ -352,7 +354,8 @@ export class Orchestrator extends Construct {
       const suffix = scope === 'ORGANIZATION' ? 'ForOrganization' : '';
       this.telemetryEvaluationPolicy.addStatements(new iam.PolicyStatement({
         sid: `TelemetryEvaluation${suffix || 'Account'}`,
-        actions: [`observabilityadmin:GetTelemetryEvaluationStatus${suffix}`, `observabilityadmin:StartTelemetryEvaluation${suffix}`],
+        actions: [`observabilityadmin:GetTelemetryEvaluationStatus${suffix}`, `observabilityadmin:StartTelemetryEvaluation${suffix}`,
+          `observabilityadmin:ListTelemetryRules${suffix}`],
         resources: ['*'],
       }));
     }
@@ -368,6 +371,15 @@ export class Orchestrator extends Construct {
       const logGroup = Stack.of(this).formatArn({ service: 'logs', region, account, resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
       this.addOnce(`ongoing:${logGroup}`, new iam.PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: [logGroup, `${logGroup}:*`] }));
     }
+  }
+
+  /** An organisation store's cutover and stop read each member account's groups through its MemberDeliveryReader role. */
+  public allowAssumeMemberReaders(accountIds: string[], roleName: string): void {
+    const roles = accountIds.map((account) => Stack.of(this).formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: roleName }));
+    const fresh = roles.filter((arn) => !this.granted.has(`member-reader:${arn}`));
+    if (fresh.length === 0) return;
+    fresh.forEach((arn) => this.granted.add(`member-reader:${arn}`));
+    this.handlerPolicies.add(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: fresh }));
   }
 
   /** A migration stops the store's Lake ingestion after the parallel run (never deletes the store). */

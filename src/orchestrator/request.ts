@@ -33,7 +33,14 @@ export interface ImportRequest {
   readonly removalPolicy: 'retain' | 'destroy';
   readonly notificationTopicArn?: string;
   /** A migration's cutover: the window's end is measured once ongoing ingestion has started. */
-  readonly cutover?: { readonly logGroupNames: string[]; readonly overlapMs: number; readonly timeoutMs: number };
+  readonly cutover?: {
+    readonly logGroupNames: string[];
+    readonly overlapMs: number;
+    readonly timeoutMs: number;
+    readonly memberAccounts?: string[];
+    readonly memberRoleName?: string;
+    readonly regions?: string[];
+  };
   /** A migration's stop of Lake ingestion, this long after the cutover. */
   readonly stopIngestionAfterMs?: number;
   readonly tableName: string;
@@ -91,10 +98,21 @@ function parseCutover(props: ImportResourceProperties, logicalId: string, millis
   if (props.EndEventTime || props.LookbackMillis) {
     throw new ImportFailure(`${logicalId}: CutoverLogGroupNames measures the window's end; EndEventTime and LookbackMillis cannot be given with it`);
   }
+  const memberAccounts = (props.CutoverMemberAccounts ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  const bad = memberAccounts.find((a) => !/^\d{12}$/.test(a));
+  if (bad !== undefined) throw new ImportFailure(`${logicalId}: CutoverMemberAccounts must list 12-digit account IDs, got ${JSON.stringify(bad)}`);
+  if (memberAccounts.length > 0 && !props.CutoverMemberRoleName) {
+    throw new ImportFailure(`${logicalId}: CutoverMemberAccounts needs CutoverMemberRoleName, the role the function assumes in each member account`);
+  }
+  const regions = (props.CutoverRegions ?? '').split(',').map((r) => r.trim()).filter((r) => r.length > 0);
+  const badRegion = regions.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r));
+  if (badRegion !== undefined) throw new ImportFailure(`${logicalId}: CutoverRegions must list regions like eu-west-1, got ${JSON.stringify(badRegion)}`);
   return {
     logGroupNames: groups,
+    ...(regions.length > 0 ? { regions } : {}),
     overlapMs: (millis('CutoverOverlapSeconds') ?? DEFAULT_OVERLAP_SECONDS) * 1000,
     timeoutMs: (millis('CutoverTimeoutSeconds') ?? DEFAULT_CUTOVER_TIMEOUT_SECONDS) * 1000,
+    ...(memberAccounts.length > 0 ? { memberAccounts, memberRoleName: props.CutoverMemberRoleName } : {}),
   };
 }
 

@@ -28,6 +28,13 @@ export interface Runtime extends RetryClock {
    * events, Lake's delivery allowance): 1 when deployed; tests compress them. Event times are never scaled.
    */
   readonly timeScale: number;
+  /**
+   * A CloudWatch Logs client with the credentials of a role in another account (a member account's
+   * reader role, for an organisation store's cutover and stop).
+   */
+  readonly memberLogs?: (roleArn: string, region?: string) => CloudWatchLogsClient;
+  /** A CloudWatch Logs client of the function's own account in another region (a multi-region store's). */
+  readonly logsIn?: (region: string) => CloudWatchLogsClient;
   /** PUTs a custom resource response to its pre-signed URL. */
   readonly putResponse: (url: string, body: string) => Promise<void>;
 }

@@ -4,7 +4,7 @@
  */
 import { Format, Options as BarOptions } from 'cli-progress';
 import { ImportView, Selection } from './collect';
-import { isLive } from '../ledger/record';
+import { firstEventKey, isLive } from '../ledger/record';
 
 /**
  * One element of the array that `cdk-eventdatastore-import status --json` prints.
@@ -124,6 +124,12 @@ export interface MigrationJson {
   } | null;
   /** Per ongoing log group: `delivering` (an event within the last hour), `silent` (none) or `unknown` (with `error`). */
   readonly delivery: ReadonlyArray<{ readonly logGroupName: string; readonly state: string; readonly error: string | null }>;
+  /**
+   * An organisation store's member accounts, as the orchestrator last found them: `delivering`
+   * (delivery has begun, and not silent at the last stop check), `silent` (not begun yet, or no
+   * event within the hour at the last stop check); `null` without `memberAccountIds`.
+   */
+  readonly accounts: { readonly expected: string[]; readonly delivering: string[]; readonly silent: string[] } | null;
 }
 
 /** How many failed batches the text output quotes per import. */
@@ -252,7 +258,25 @@ function migrationJson(v: ImportView): MigrationJson | null {
       }
       : null,
     delivery: (v.delivery ?? []).map((d) => ({ logGroupName: d.logGroupName, state: d.state, error: d.error ?? null })),
+    accounts: memberDelivery(v) ?? null,
   };
+}
+
+/** An organisation store's member accounts by what the orchestrator recorded: first events before the cutover, the stop check's silent ones after it. */
+export function memberDelivery(v: ImportView): { expected: string[]; delivering: string[]; silent: string[] } | undefined {
+  const cutover = v.record?.cutover;
+  const expected = cutover?.memberAccounts;
+  if (!cutover || !expected || expected.length === 0) return undefined;
+  let silent: string[];
+  if (cutover.cutoverTime === undefined) {
+    const regions: Array<string | undefined> = [undefined, ...(cutover.regions ?? [])];
+    silent = expected
+      .filter((a) => regions.some((r) => cutover.logGroupNames.some((g) => cutover.firstEvents?.[firstEventKey(a, g, r)] === undefined)));
+  } else {
+    const stop = v.record?.ingestionStop;
+    silent = stop?.state === 'PENDING' || stop?.state === 'FAILED' ? (stop.silentAccounts ?? []).filter((a) => expected.includes(a)) : [];
+  }
+  return { expected: [...expected], delivering: expected.filter((a) => !silent.includes(a)), silent };
 }
 
 /** Bytes in binary units: `512 B`, `1.5 KiB`, `3.0 MiB`, `1.2 GiB`... */
@@ -436,9 +460,10 @@ export function migrationLines(v: ImportView): Array<{ text: string; code?: stri
   if (record && cutover) {
     if (cutover.cutoverTime === undefined) {
       if (record.state === 'SCHEDULED') {
-        const missing = cutover.logGroupNames.filter((g) => cutover.firstEvents?.[g] === undefined);
+        const missing = [undefined, ...(cutover.regions ?? [])].flatMap((r) => cutover.logGroupNames
+          .filter((g) => cutover.firstEvents?.[firstEventKey(undefined, g, r)] === undefined).map((g) => (r === undefined ? g : `${g} (${r})`)));
         lines.push({
-          text: `cutover: waiting for the first ongoing event in ${missing.join(', ')} (since ${isoOf(record.createdAt)}, gives up at ${isoOf(record.createdAt + cutover.timeoutMs)})`,
+          text: `cutover: waiting for the first ongoing event ${missing.length > 0 ? `in ${missing.join(', ')}` : 'of the member accounts'} (since ${isoOf(record.createdAt)}, gives up at ${isoOf(record.createdAt + cutover.timeoutMs)})`,
           code: SGR.grey,
         });
       }
@@ -449,6 +474,17 @@ export function migrationLines(v: ImportView): Array<{ text: string; code?: stri
         code: SGR.grey,
       });
     }
+  }
+  const members = memberDelivery(v);
+  if (members && record?.state !== 'FAILED' && record?.state !== 'CANCELLED') {
+    const shown = members.silent.slice(0, 10).join(', ') + (members.silent.length > 10 ? ` and ${members.silent.length - 10} more` : '');
+    lines.push(members.silent.length === 0
+      ? { text: `member accounts: ${members.delivering.length} of ${members.expected.length} delivering`, code: SGR.grey }
+      : {
+        text: `member accounts: ${members.delivering.length} of ${members.expected.length} delivering; ` +
+          `${cutover?.cutoverTime === undefined ? 'not yet delivering' : 'silent within the last hour'}: ${shown}`,
+        code: SGR.yellow,
+      });
   }
   const stop = record?.ingestionStop;
   if (stop) {

@@ -14,6 +14,17 @@ export const TELEMETRY_EVALUATION_RESOURCE_TYPE = 'Custom::TelemetryEvaluation';
 /** The custom resource's properties, as CloudFormation sends them. */
 export interface TelemetryEvaluationProperties {
   readonly Scope?: string;
+  /**
+   * 'true': start evaluation in every region (`AllRegions`), for rules that cover every region;
+   * without it, Start "applies only to the current region".
+   */
+  readonly AllRegions?: string;
+  /**
+   * Comma-separated names of the stack's own CloudTrail telemetry rules: once evaluation runs, any
+   * other CloudTrail rule in the scope is a conflict (a duplicate is rejected; with conflicting
+   * rules "none of the rules are applied") and the request fails naming it.
+   */
+  readonly CloudTrailRuleNames?: string;
 }
 
 /** One physical ID per scope: a change of scope is a replacement, whose Delete of the old one does nothing. */

@@ -25,19 +25,37 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 /** The service's signing name (and the service part of its hostname). */
 export const SIGNING_NAME = 'observabilityadmin';
 
-/** The four operations this client knows; each is `POST /<OperationName>` with a JSON body. */
+/** Start's optional input (botocore's model): every region, or the listed ones; neither: "only the current region". */
+export interface StartTelemetryEvaluationInput {
+  readonly AllRegions?: boolean;
+  readonly Regions?: string[];
+}
+
+/** The operations this client knows; each is `POST /<OperationName>` with a JSON body. */
 export type ObservabilityAdminOperation =
   | 'GetTelemetryEvaluationStatus'
   | 'StartTelemetryEvaluation'
   | 'GetTelemetryEvaluationStatusForOrganization'
-  | 'StartTelemetryEvaluationForOrganization';
+  | 'StartTelemetryEvaluationForOrganization'
+  | 'ListTelemetryRules'
+  | 'ListTelemetryRulesForOrganization';
 
 export const OPERATIONS: readonly ObservabilityAdminOperation[] = [
   'GetTelemetryEvaluationStatus',
   'StartTelemetryEvaluation',
   'GetTelemetryEvaluationStatusForOrganization',
   'StartTelemetryEvaluationForOrganization',
+  'ListTelemetryRules',
+  'ListTelemetryRulesForOrganization',
 ];
+
+/** A TelemetryRuleSummary of ListTelemetryRules(ForOrganization) (the fields this library reads). */
+export interface TelemetryRuleSummary {
+  readonly RuleName?: string;
+  readonly RuleArn?: string;
+  readonly ResourceType?: string;
+  readonly TelemetryType?: string;
+}
 
 /** NOT_STARTED | STARTING | FAILED_START | RUNNING | STOPPING | FAILED_STOP | STOPPED (strings: the service may add more). */
 export type TelemetryEvaluationStatus = string;
@@ -96,20 +114,32 @@ export class ObservabilityAdminClient {
     return this.send('GetTelemetryEvaluationStatusForOrganization') as Promise<TelemetryEvaluationState>;
   }
 
-  public async startTelemetryEvaluation(): Promise<void> {
-    await this.send('StartTelemetryEvaluation');
+  public async startTelemetryEvaluation(input: StartTelemetryEvaluationInput = {}): Promise<void> {
+    await this.send('StartTelemetryEvaluation', input);
   }
 
-  public async startTelemetryEvaluationForOrganization(): Promise<void> {
-    await this.send('StartTelemetryEvaluationForOrganization');
+  public async startTelemetryEvaluationForOrganization(input: StartTelemetryEvaluationInput = {}): Promise<void> {
+    await this.send('StartTelemetryEvaluationForOrganization', input);
   }
 
-  /** One signed `POST /<operation>` with body `{}`; the parsed JSON answer (`{}` for an empty one). */
-  public async send(operation: ObservabilityAdminOperation): Promise<Record<string, unknown>> {
+  /** Every telemetry rule of the account (or the organization), all pages. */
+  public async listTelemetryRules(organization: boolean): Promise<TelemetryRuleSummary[]> {
+    const rules: TelemetryRuleSummary[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.send(organization ? 'ListTelemetryRulesForOrganization' : 'ListTelemetryRules', nextToken ? { NextToken: nextToken } : {});
+      rules.push(...((page.TelemetryRuleSummaries as TelemetryRuleSummary[] | undefined) ?? []));
+      nextToken = typeof page.NextToken === 'string' && page.NextToken !== '' ? page.NextToken : undefined;
+    } while (nextToken);
+    return rules;
+  }
+
+  /** One signed `POST /<operation>` with a JSON body (`{}` without input); the parsed JSON answer (`{}` for an empty one). */
+  public async send(operation: ObservabilityAdminOperation, input: object = {}): Promise<Record<string, unknown>> {
     if (!OPERATIONS.includes(operation)) throw new Error(`ObservabilityAdminClient does not know the operation ${operation}`);
     const region = this.region();
     const base = new URL(this.config.endpoint ?? endpointFor(region));
-    const body = '{}';
+    const body = JSON.stringify(input);
     const request = new HttpRequest({
       method: 'POST',
       protocol: base.protocol,

@@ -11,7 +11,7 @@
 import {
   isTelemetryEvaluationScope, physicalIdOf, TelemetryEvaluationProperties, TelemetryEvaluationScope,
 } from './contract';
-import type { ObservabilityAdminOperation, TelemetryEvaluationState } from './observability-admin';
+import type { ObservabilityAdminOperation, StartTelemetryEvaluationInput, TelemetryEvaluationState, TelemetryRuleSummary } from './observability-admin';
 import { CloudFormationRequest } from '../orchestrator/request';
 import { answer, AnswerRuntime, replyTo } from '../orchestrator/responses';
 import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
@@ -19,9 +19,10 @@ import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
 /** The four calls, as the hand-made client (or, later, the SDK client behind an adapter) offers them. */
 export interface TelemetryEvaluationApi {
   getTelemetryEvaluationStatus(): Promise<TelemetryEvaluationState>;
-  startTelemetryEvaluation(): Promise<void>;
+  startTelemetryEvaluation(input?: StartTelemetryEvaluationInput): Promise<void>;
   getTelemetryEvaluationStatusForOrganization(): Promise<TelemetryEvaluationState>;
-  startTelemetryEvaluationForOrganization(): Promise<void>;
+  startTelemetryEvaluationForOrganization(input?: StartTelemetryEvaluationInput): Promise<void>;
+  listTelemetryRules(organization: boolean): Promise<TelemetryRuleSummary[]>;
 }
 
 export interface TelemetryEvaluationRuntime extends AnswerRuntime {
@@ -75,7 +76,10 @@ export async function handleTelemetryEvaluationRequest(rt: TelemetryEvaluationRu
     if (!isTelemetryEvaluationScope(scope)) {
       throw new TelemetryEvaluationFailure(`${event.LogicalResourceId}: the property Scope must be ACCOUNT or ORGANIZATION, got ${JSON.stringify(scope)}`);
     }
-    await ensureRunning(rt, new Target(scope, event));
+    const target = new Target(scope, event, props.AllRegions === 'true');
+    await ensureRunning(rt, target);
+    const own = (props.CloudTrailRuleNames ?? '').split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+    if (own.length > 0) await checkConflicts(rt, target, own);
     await answer(rt, reply(physicalIdOf(scope)), { status: 'SUCCESS', reason: `telemetry evaluation (${scope}) is RUNNING` });
   } catch (error) {
     const reason = error instanceof TelemetryEvaluationFailure ? error.message : `${event.LogicalResourceId}: ${errorName(error)}: ${errorMessage(error)}`;
@@ -92,7 +96,7 @@ class Target {
   public readonly region: string;
   public readonly head: string;
 
-  constructor(public readonly scope: TelemetryEvaluationScope, event: CloudFormationRequest) {
+  constructor(public readonly scope: TelemetryEvaluationScope, event: CloudFormationRequest, public readonly allRegions = false) {
     this.org = scope === 'ORGANIZATION';
     this.getOperation = this.org ? 'GetTelemetryEvaluationStatusForOrganization' : 'GetTelemetryEvaluationStatus';
     this.startOperation = this.org ? 'StartTelemetryEvaluationForOrganization' : 'StartTelemetryEvaluation';
@@ -113,7 +117,9 @@ class Target {
   }
 
   public start(rt: TelemetryEvaluationRuntime): Promise<void> {
-    return this.org ? rt.observabilityAdmin.startTelemetryEvaluationForOrganization() : rt.observabilityAdmin.startTelemetryEvaluation();
+    // Without AllRegions, Start "applies only to the current region": rules with AllRegions need every region evaluated.
+    const input: StartTelemetryEvaluationInput = this.allRegions ? { AllRegions: true } : {};
+    return this.org ? rt.observabilityAdmin.startTelemetryEvaluationForOrganization(input) : rt.observabilityAdmin.startTelemetryEvaluation(input);
   }
 }
 
@@ -129,7 +135,14 @@ async function ensureRunning(rt: TelemetryEvaluationRuntime, target: Target): Pr
     const status = state.Status ?? 'UNKNOWN';
     if (status !== lastStatus) rt.log(`${target.head}: status ${status}${state.FailureReason ? ` (${state.FailureReason})` : ''}`);
     lastStatus = status;
-    if (status === 'RUNNING') return;
+    if (status === 'RUNNING' && (started || !target.allRegions)) return;
+    if (status === 'RUNNING') {
+      // RUNNING may mean this region only (started without AllRegions, from the console say): the status does not tell, so Start
+      // is asked for every region once; a refusal while it stays RUNNING counts as started (see start()).
+      started = true;
+      await start(rt, target, deadline);
+      continue;
+    }
     if (status === 'FAILED_START' && started) throw failedStart(target, state.FailureReason);
     if (STARTABLE.includes(status) && !started) {
       started = true;
@@ -139,6 +152,21 @@ async function ensureRunning(rt: TelemetryEvaluationRuntime, target: Target): Pr
     if (rt.now() + interval > deadline) throw stillNotRunning(target, status, started, budget);
     await rt.sleep(interval);
   }
+}
+
+/** Another CloudTrail rule in the scope: a duplicate is rejected, and with conflicting rules none is applied. */
+async function checkConflicts(rt: TelemetryEvaluationRuntime, target: Target, own: string[]): Promise<void> {
+  const operation: ObservabilityAdminOperation = target.org ? 'ListTelemetryRulesForOrganization' : 'ListTelemetryRules';
+  const deadline = rt.now() + rt.retryBudgetMs;
+  const rules = await call(rt, target, deadline, operation, () => rt.observabilityAdmin.listTelemetryRules(target.org));
+  const conflicts = rules.filter((r) => r.ResourceType === 'AWS::CloudTrail' && r.RuleName !== undefined && !own.includes(r.RuleName));
+  if (conflicts.length === 0) return;
+  const named = conflicts.map((r) => `${r.RuleName}${r.RuleArn ? ` (${r.RuleArn})` : ''}`).join(', ');
+  const command = `aws observabilityadmin delete-telemetry-rule${target.org ? '-for-organization' : ''} --rule-identifier <name> --region ${target.region}`;
+  throw new TelemetryEvaluationFailure(`${target.head}: the ${target.org ? 'organization' : 'account'} already has the CloudTrail telemetry ` +
+    `rule${conflicts.length === 1 ? '' : 's'} ${named}: a second CloudTrail rule in the same scope is rejected, and with conflicting rules none of ` +
+    `them is applied, so ongoing events could stop arriving anywhere. Delete ${conflicts.length === 1 ? 'it' : 'them'} (\`${command}\`) if this ` +
+    'migration replaces it, or migrate these stores where that rule is managed; `cdk-eventdatastore-import preflight` lists them before a deployment.');
 }
 
 /** Calls Start; a failed Start counts as started when the status afterwards is RUNNING or STARTING. */

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TELEMETRY_EVALUATION_RESOURCE_TYPE, TelemetryEvaluationScope } from './contract';
 import { Orchestrator } from '../orchestrator/orchestrator';
@@ -39,6 +39,7 @@ export class TelemetryEvaluation extends Construct {
   /** The custom resource: what telemetry rules depend on. */
   public readonly resource: CustomResource;
   public readonly scope: TelemetryEvaluationScope;
+  private readonly cloudTrailRuleNames: string[] = [];
 
   private constructor(stack: Stack, id: string, props: TelemetryEvaluationProps, requestedBy: Construct) {
     super(stack, id);
@@ -57,5 +58,16 @@ export class TelemetryEvaluation extends Construct {
     });
     // The permissions must exist before the request and outlive it (aws-cdk issue 9840).
     this.resource.node.addDependency(orchestrator.dependable, policy);
+  }
+
+  /** Fails the deployment when the scope has a CloudTrail telemetry rule other than these (the stack's own). */
+  public checkCloudTrailRuleConflicts(ownRuleNames: string[]): void {
+    this.cloudTrailRuleNames.push(...ownRuleNames);
+    (this.resource.node.defaultChild as CfnResource).addPropertyOverride('CloudTrailRuleNames', this.cloudTrailRuleNames.join(','));
+  }
+
+  /** Evaluation in every region, for a rule with `AllRegions` (Start otherwise covers the current region only). */
+  public coverAllRegions(): void {
+    (this.resource.node.defaultChild as CfnResource).addPropertyOverride('AllRegions', 'true');
   }
 }

@@ -54,6 +54,8 @@ export interface ScenarioOptions {
   readonly env?: Record<string, string>;
   /** Changes the synthesized template before the world runs it (e.g. a definition without a feature, to show what it prevents). */
   readonly rewriteTemplate?: (template: any) => any;
+  /** The migration's stores are organisation event data stores (of this, the management account). */
+  readonly organizationStores?: boolean;
 }
 
 export interface ScenarioWorld {
@@ -95,7 +97,7 @@ export async function startMigrationScenario(
   const stack = new Stack(new App(), 'MigrationStack', { env: { account: ACCOUNT, region: REGION } });
   const migration = new CloudTrailLakeMigration(stack, 'Migration', {
     stores: Object.entries(stores).map(([id, advancedEventSelectors]) =>
-      MigrationSource.fromEventDataStoreArn(storeArn(id), { advancedEventSelectors })),
+      MigrationSource.fromEventDataStoreArn(storeArn(id), { advancedEventSelectors, organizationEnabled: options.organizationStores })),
     ...props,
   });
   const logicalIds = Object.fromEntries(Object.keys(stores).map((id, i) => [id, stack.getLogicalId(migration.imports[i].node.defaultChild as any)]));

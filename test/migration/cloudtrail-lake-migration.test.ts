@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CloudTrailLakeMigration, MigrationSource } from '../../src';
+import { CloudTrailLakeMigration, CloudTrailLakeMigrationProps, MemberDeliveryReader, MigrationSource } from '../../src';
 import { INVESTIGATION_QUERIES } from '../../src/migration/investigation-queries';
 import { ACCOUNT, allStatements, newStack, REGION, STORE_ARN, STORE_ID, template, warnings } from '../event-data-store-import/fixtures';
 
@@ -39,6 +39,16 @@ describe('a store of the app, all defaults', () => {
         },
       },
     });
+  });
+
+  test('the evaluation checks for other CloudTrail rules, knowing the stack\'s own by name; the function may list them', () => {
+    const ruleName = (Object.values(t.findResources('AWS::ObservabilityAdmin::TelemetryRule'))[0] as any).Properties.RuleName;
+    t.hasResourceProperties('Custom::TelemetryEvaluation', { CloudTrailRuleNames: ruleName });
+    expect(allStatements(t).filter((st) => JSON.stringify(st.Action).includes('observabilityadmin:ListTelemetryRules'))).toHaveLength(1);
+  });
+
+  test('a multi-region store: telemetry evaluation is started in every region (AllRegions), as its rule covers them', () => {
+    t.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ACCOUNT', AllRegions: 'true' });
   });
 
   test('the rule waits for telemetry evaluation; the import waits for the rule', () => {
@@ -267,10 +277,54 @@ describe('bad input names the prop, the value and what is valid', () => {
     ['a store in another account', (s) => new CloudTrailLakeMigration(s, 'M', {
       stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '999999999999'), { advancedEventSelectors: DATA_SELECTORS })],
     }), /^stores: stores\[0\] .* is in account 999999999999, but the stack Stack is in 111111111111/],
-    ['an organisation store outside the management or delegated administrator account', (s) => new CloudTrailLakeMigration(s, 'M', {
-      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+    ['an organisation store in a stack of neither the management nor the delegated administrator account', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '222222222222'), { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
       organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222', delegatedAdministratorAccountId: '333333333333' },
-    }), /^organization.managementAccountId: the stack Stack is in account 111111111111, which is neither the management account \(222222222222\) nor the delegated administrator \(333333333333\)/],
+    }), new RegExp('^organization: the stack Stack is in account 111111111111, which is neither the management account \\(222222222222\\) nor the delegated ' +
+      'administrator \\(333333333333\\): the history of stores\\[0\\] is imported from a stack in the management account 222222222222 .* and the organisation ' +
+      'telemetry rule is created from the delegated administrator 333333333333\\. Deploy the migration to 222222222222 and 333333333333 \\(the same props in both\\)')],
+    ['an organisation store in a member account, no delegated administrator', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '222222222222'), { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222' },
+    }), /^organization: the stack Stack is in account 111111111111, which is neither the management account \(222222222222\) nor the delegated administrator \(none given\): .*created from the management account 222222222222\. Deploy the migration to 222222222222, or set organization.delegatedAdministratorAccountId to 111111111111/],
+    ['an organisation store outside the management account (a store AWS cannot make)', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222', delegatedAdministratorAccountId: ACCOUNT },
+    }), /^stores: stores\[0\] \(arn:aws:cloudtrail:us-east-1:111111111111:.*\) is an organisation event data store in account 111111111111, but organization.managementAccountId is 222222222222: organisation event data stores live in the management account/],
+    ['the management account as its own delegated administrator', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: ACCOUNT, delegatedAdministratorAccountId: ACCOUNT },
+    }), /^organization.delegatedAdministratorAccountId is the management account \(111111111111\): the management account cannot be its own delegated administrator/],
+    ['centralization from a member account', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [arnStore()],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222' },
+      centralization: { destinationAccountId: '222222222222', destinationRegion: 'eu-west-1' },
+    }), /^organization: the stack Stack is in account 111111111111, .*: organisation centralization rules are created from the management account 222222222222\. Deploy the migration to 222222222222,/],
+    ['stopping an organisation store\'s Lake ingestion with no member account to read', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: ORG,
+      stopLakeIngestion: true,
+    }), /^stopLakeIngestion: stores\[0\] .* is an organisation event data store, whose ongoing events an organisation telemetry rule delivers into each member account's own log groups.*Give organization.memberAccountIds .* and deploy a MemberDeliveryReader in each of them, or migrate without stopLakeIngestion/],
+    ['a bad member account', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: ['22222222222'] } }),
+      /^organization.memberAccountIds\[0\] must be a 12-digit account ID, got "22222222222"/],
+    ['the management account as a member', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: ['222222222222', ACCOUNT] } }),
+      /^organization.memberAccountIds\[1\] is the management account \(111111111111\), whose own log groups are read anyway/],
+    ['a member listed twice', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: ['222222222222', '222222222222'] } }),
+      /^organization.memberAccountIds\[1\] \(222222222222\) is listed twice/],
+    ['no member accounts', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: [] } }),
+      /^organization.memberAccountIds must not be empty/],
+    ['a bad reader role name', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], organization: { ...ORG, memberAccountIds: ['222222222222'], memberReaderRoleName: 'a b' } }),
+      /^organization.memberReaderRoleName must be an IAM role name .*, got "a b"/],
+    ['cutoverRegions with the stack\'s own region', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverRegions: ['eu-west-1', REGION] }),
+      /^cutoverRegions lists us-east-1, the stack's own region, which is measured anyway/],
+    ['cutoverRegions without a multi-region store', (s) => new CloudTrailLakeMigration(s, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, multiRegionEnabled: false })], cutoverRegions: ['eu-west-1'],
+    }), /^cutoverRegions \(eu-west-1\) is given, but no store collects events from every region/],
+    ['an empty cutoverRegions', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverRegions: [] }), /^cutoverRegions must not be empty/],
+    ['a bad cutover region', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverRegions: ['Europe'] }),
+      /^cutoverRegions\[0\] must be a region like eu-west-1, got "Europe"/],
+    ['a cutover region twice', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], cutoverRegions: ['eu-west-1', 'eu-west-1'] }),
+      /^cutoverRegions lists eu-west-1 twice/],
     ['an organisation store without organization', (s) => new CloudTrailLakeMigration(s, 'M', {
       stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
     }), /^organization is required: stores\[0\] is an organisation event data store/],
@@ -311,18 +365,10 @@ describe('bad input names the prop, the value and what is valid', () => {
     })).not.toThrow();
   });
 
-  test('the delegated administrator may deploy an organisation store\'s migration', () => {
-    const stack = newStack();
-    expect(() => new CloudTrailLakeMigration(stack, 'M', {
-      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
-      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222', delegatedAdministratorAccountId: ACCOUNT },
-    })).not.toThrow();
-  });
-
   test('an environment-agnostic stack is not rejected for the account it cannot know', () => {
     const stack = newStack('Agnostic', {});
     expect(() => new CloudTrailLakeMigration(stack, 'M', {
-      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN.replace(ACCOUNT, '222222222222'), { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
       organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '222222222222' },
     })).not.toThrow();
   });
@@ -387,4 +433,136 @@ describe('historyStart: errors for the impossible, warnings for what depends on 
     const [imp] = Object.values(importResources(stack)) as any[];
     expect(imp.Properties.StartEventTime).toBe(String(start.getTime()));
   });
+});
+
+describe('the delegated administrator layout: the same props in the management account and the delegated administrator', () => {
+  const MANAGEMENT_ACCOUNT = '222222222222';
+  const DELEGATED = '333333333333';
+  const orgStoreArn = STORE_ARN.replace(ACCOUNT, MANAGEMENT_ACCOUNT);
+  const props = (): CloudTrailLakeMigrationProps => ({
+    stores: [MigrationSource.fromEventDataStoreArn(orgStoreArn, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+    organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: MANAGEMENT_ACCOUNT, delegatedAdministratorAccountId: DELEGATED, memberAccountIds: [DELEGATED, '444444444444'] },
+    centralization: { destinationAccountId: '444444444444', destinationRegion: REGION },
+    stopLakeIngestion: true,
+  });
+  const managementStack = newStack('Management', { account: MANAGEMENT_ACCOUNT, region: REGION });
+  const management = new CloudTrailLakeMigration(managementStack, 'Migration', props());
+  const delegatedStack = newStack('Delegated', { account: DELEGATED, region: REGION });
+  const delegated = new CloudTrailLakeMigration(delegatedStack, 'Migration', props());
+  const m = template(managementStack);
+  const d = template(delegatedStack);
+
+  test('the management account imports the organisation store (and stops its Lake ingestion), with no organisation rule of its own', () => {
+    expect(management.imports).toHaveLength(1);
+    const [imp] = Object.values(m.findResources('Custom::EventDataStoreImport')) as any[];
+    expect(imp.Properties).toMatchObject({
+      ImportSourceArn: orgStoreArn, CutoverLogGroupNames: `${MANAGEMENT},${DATA}`, StopIngestionAfterSeconds: '86400', CutoverMemberAccounts: `${DELEGATED},444444444444`,
+    });
+    m.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', 0);
+    m.resourceCountIs('AWS::ObservabilityAdmin::OrganizationCentralizationRule', 0);
+    m.resourceCountIs('Custom::TelemetryEvaluation', 0);
+    expect(management.organizationTelemetryRule).toBeUndefined();
+    expect(Annotations.fromStack(managementStack).findInfo('*', Match.stringLikeRegexp(`created by its stack in the delegated administrator account ${DELEGATED}`)))
+      .toHaveLength(1);
+  });
+
+  test('the delegated administrator creates the organisation telemetry rule, its evaluation and the centralization rule, and imports nothing', () => {
+    expect(delegated.imports).toEqual([]);
+    d.resourceCountIs('Custom::EventDataStoreImport', 0);
+    d.resourceCountIs('AWS::ObservabilityAdmin::OrganizationTelemetryRule', 1);
+    d.hasResourceProperties('AWS::ObservabilityAdmin::OrganizationTelemetryRule', {
+      Rule: { AllRegions: true, DestinationConfiguration: { CloudtrailParameters: { AdvancedEventSelectors: [{ Name: 'Management events' }, { Name: 'S3 writes' }] } } },
+    });
+    d.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ORGANIZATION' });
+    d.hasResourceProperties('AWS::ObservabilityAdmin::OrganizationCentralizationRule', { Rule: { Destination: { Account: '444444444444' } } });
+    // Nothing is read from the management account's store here.
+    expect(JSON.stringify(d.toJSON())).not.toContain(orgStoreArn);
+  });
+});
+
+describe('an organisation store read in every member account', () => {
+  const MEMBERS = Array.from({ length: 50 }, (_, i) => String(200000000000 + i));
+  const stack = newStack();
+  new CloudTrailLakeMigration(stack, 'Migration', {
+    stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+    organization: { ...ORG, memberAccountIds: MEMBERS },
+    stopLakeIngestion: true,
+  });
+  const t = template(stack);
+
+  test('the import lists the member accounts and the reader role; the orchestrator may assume that role in each and nowhere else', () => {
+    const [imp] = Object.values(importResources(stack)) as any[];
+    expect(imp.Properties).toMatchObject({ CutoverMemberAccounts: MEMBERS.join(','), CutoverMemberRoleName: 'cdk-eventdatastore-import-delivery-reader' });
+    const assume = allStatements(t).filter((s) => s.Action === 'sts:AssumeRole');
+    expect(assume).toHaveLength(1);
+    expect(assume[0].Resource.map((r: any) => r['Fn::Join'][1].slice(-1)[0])).toEqual(MEMBERS.map((m) => `:iam::${m}:role/cdk-eventdatastore-import-delivery-reader`));
+  });
+
+  test('no warning about the cutover\'s reach', () => {
+    expect(warnings(stack).filter((w) => w.includes('organizationCutover'))).toEqual([]);
+  });
+});
+
+test('an organisation store without member accounts: the cutover\'s guarantee is stated for the management account only', () => {
+  const stack = newStack();
+  new CloudTrailLakeMigration(stack, 'Migration', {
+    stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+    organization: ORG,
+  });
+  expect(warnings(stack)).toEqual([expect.stringMatching(/the cutover is measured on the management account's own log groups only .* a member account whose delivery starts later/)]);
+  const [imp] = Object.values(importResources(stack)) as any[];
+  expect(imp.Properties.CutoverMemberAccounts).toBeUndefined();
+});
+
+describe('MemberDeliveryReader', () => {
+  test('a role the management account may assume, reading the ongoing CloudTrail groups of its own account in every region, nothing else', () => {
+    const stack = newStack('Member', { account: '222222222222', region: REGION });
+    const reader = new MemberDeliveryReader(stack, 'Reader', { managementAccountId: ACCOUNT });
+    const t = template(stack);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: MemberDeliveryReader.DEFAULT_ROLE_NAME,
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } } }] },
+    });
+    const statements = allStatements(t, 'AWS::IAM::Policy');
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toBe('logs:FilterLogEvents');
+    expect(statements[0].Resource.map((r: any) => r['Fn::Join'][1].slice(-1)[0])).toEqual([
+      ':logs:*:222222222222:log-group:aws/cloudtrail/managementevents', ':logs:*:222222222222:log-group:aws/cloudtrail/managementevents:*',
+      ':logs:*:222222222222:log-group:aws/cloudtrail/dataevents', ':logs:*:222222222222:log-group:aws/cloudtrail/dataevents:*',
+    ]);
+    expect(reader.role.node.id).toBe('Resource');
+  });
+
+  test.each([
+    ['a bad management account', { managementAccountId: '1234' }, /^managementAccountId must be a 12-digit account ID, got "1234"/],
+    ['the management account itself', { managementAccountId: '222222222222' }, /^managementAccountId: the stack Member is the management account \(222222222222\) itself/],
+    ['a bad role name', { managementAccountId: ACCOUNT, roleName: 'no spaces' }, /^roleName must be an IAM role name/],
+  ])('%s', (_name, props, message) => {
+    const stack = newStack('Member', { account: '222222222222', region: REGION });
+    expect(() => new MemberDeliveryReader(stack, 'Reader', props)).toThrow(message);
+  });
+});
+
+test('a single-region store: telemetry evaluation for the current region only, like its rule', () => {
+  const stack = newStack();
+  new CloudTrailLakeMigration(stack, 'Migration', {
+    stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, multiRegionEnabled: false })],
+  });
+  const t = template(stack);
+  t.hasResourceProperties('AWS::ObservabilityAdmin::TelemetryRule', { Rule: { AllRegions: Match.absent() } });
+  t.hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ACCOUNT', AllRegions: Match.absent() });
+});
+
+test('cutoverRegions: the import measures those regions too, and the function may read their ongoing groups', () => {
+  const stack = newStack();
+  new CloudTrailLakeMigration(stack, 'Migration', { stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS })], cutoverRegions: ['eu-west-1', 'ap-south-1'] });
+  const t = template(stack);
+  const [imp] = Object.values(importResources(stack)) as any[];
+  expect(imp.Properties.CutoverRegions).toBe('eu-west-1,ap-south-1');
+  const reads = JSON.stringify(allStatements(t).filter((st) => st.Action === 'logs:FilterLogEvents'));
+  for (const region of [REGION, 'eu-west-1', 'ap-south-1']) {
+    expect(reads).toContain(`:logs:${region}:${ACCOUNT}:log-group:${MANAGEMENT}`);
+    expect(reads).toContain(`:logs:${region}:${ACCOUNT}:log-group:${DATA}`);
+  }
 });

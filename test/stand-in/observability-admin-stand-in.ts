@@ -25,16 +25,24 @@ import { ServiceError, StandInServer } from './aws-protocols';
 export type EvaluationScope = 'ACCOUNT' | 'ORGANIZATION';
 export type Operation =
   | 'GetTelemetryEvaluationStatus' | 'StartTelemetryEvaluation'
-  | 'GetTelemetryEvaluationStatusForOrganization' | 'StartTelemetryEvaluationForOrganization';
+  | 'GetTelemetryEvaluationStatusForOrganization' | 'StartTelemetryEvaluationForOrganization'
+  | 'ListTelemetryRules' | 'ListTelemetryRulesForOrganization';
 
-const OPERATIONS: Record<Operation, { scope: EvaluationScope; kind: 'get' | 'start' }> = {
+const OPERATIONS: Record<Operation, { scope: EvaluationScope; kind: 'get' | 'start' | 'list' }> = {
+  ListTelemetryRules: { scope: 'ACCOUNT', kind: 'list' },
+  ListTelemetryRulesForOrganization: { scope: 'ORGANIZATION', kind: 'list' },
   GetTelemetryEvaluationStatus: { scope: 'ACCOUNT', kind: 'get' },
   StartTelemetryEvaluation: { scope: 'ACCOUNT', kind: 'start' },
   GetTelemetryEvaluationStatusForOrganization: { scope: 'ORGANIZATION', kind: 'get' },
   StartTelemetryEvaluationForOrganization: { scope: 'ORGANIZATION', kind: 'start' },
 };
 /** Documented input members: Start takes optional Regions / AllRegions (newer model); Get takes none. */
-const INPUT_MEMBERS: Record<'get' | 'start', string[]> = { get: [], start: ['Regions', 'AllRegions'] };
+const INPUT_MEMBERS: Record<'get' | 'start' | 'list', string[]> = {
+  get: [],
+  start: ['Regions', 'AllRegions'],
+  // The ForOrganization variant also takes SourceAccountIds / SourceOrganizationUnitIds filters.
+  list: ['RuleNamePrefix', 'MaxResults', 'NextToken', 'SourceAccountIds', 'SourceOrganizationUnitIds'],
+};
 
 export const STATUSES = ['NOT_STARTED', 'STARTING', 'FAILED_START', 'RUNNING', 'STOPPING', 'FAILED_STOP', 'STOPPED'] as const;
 export type Status = typeof STATUSES[number];
@@ -67,6 +75,12 @@ export class ObservabilityAdminStandIn extends StandInServer {
     ACCOUNT: { status: 'NOT_STARTED', readsInState: 0 },
     ORGANIZATION: { status: 'NOT_STARTED', readsInState: 0 },
   };
+  /** The telemetry rules ListTelemetryRules(ForOrganization) returns, per scope; a page holds `rulesPerPage`. */
+  public readonly rules: Record<EvaluationScope, Array<{ RuleName: string; RuleArn: string; ResourceType: string; TelemetryType: string }>> = {
+    ACCOUNT: [],
+    ORGANIZATION: [],
+  };
+  public rulesPerPage = 2;
   /** Status reads that still answer STARTING (or STOPPING) before the next status. Default 2. */
   public readsToStart = 2;
   public readsToStop = 2;
@@ -150,7 +164,9 @@ export class ObservabilityAdminStandIn extends StandInServer {
           'on resource: * because no identity-based policy allows the observabilityadmin:' + operation + ' action');
       }
       if (spec.scope === 'ORGANIZATION') this.checkOrganizationAccess();
-      const answer = spec.kind === 'get' ? this.read(spec.scope) : this.startEvaluation(spec.scope);
+      const answer = spec.kind === 'get' ? this.read(spec.scope)
+        : spec.kind === 'list' ? this.listRules(spec.scope, request as { NextToken?: string } | undefined)
+          : this.startEvaluation(spec.scope);
       this.send(res, 200, answer === undefined ? '' : JSON.stringify(answer));
     } catch (e) {
       const error = e instanceof ServiceError ? e : new ServiceError('InternalServerException', String(e), 500);
@@ -203,7 +219,7 @@ export class ObservabilityAdminStandIn extends StandInServer {
     }
   }
 
-  private checkBody(req: http.IncomingMessage, operation: Operation, body: string, kind: 'get' | 'start'): void {
+  private checkBody(req: http.IncomingMessage, operation: Operation, body: string, kind: 'get' | 'start' | 'list'): void {
     const type = String(req.headers['content-type'] ?? '');
     if (body && !/^application\/json\b/.test(type)) this.violation(`${operation}: content-type ${JSON.stringify(type)}, expected application/json`);
     if (!body) return; // restJson1 allows an empty body for an operation without input members
@@ -250,6 +266,13 @@ export class ObservabilityAdminStandIn extends StandInServer {
     const now = this.evaluations[scope];
     now.readsInState++;
     return { Status: now.status, ...(now.failureReason && /^FAILED_/.test(now.status) ? { FailureReason: now.failureReason } : {}) };
+  }
+
+  private listRules(scope: EvaluationScope, request: { NextToken?: string } | undefined): unknown {
+    const from = request?.NextToken ? Number(request.NextToken) : 0;
+    const page = this.rules[scope].slice(from, from + this.rulesPerPage);
+    const next = from + this.rulesPerPage < this.rules[scope].length ? String(from + this.rulesPerPage) : undefined;
+    return { TelemetryRuleSummaries: page, ...(next ? { NextToken: next } : {}) };
   }
 
   private startEvaluation(scope: EvaluationScope): undefined {

@@ -70,6 +70,46 @@ describe('the cutover', () => {
   });
 });
 
+describe('an organisation store\'s member accounts', () => {
+  const MEMBERS = Array.from({ length: 12 }, (_, i) => String(300000000000 + i));
+  const ORG_PLAN: CutoverPlan = { ...PLAN, logGroupNames: [MANAGEMENT], memberAccounts: MEMBERS, memberRoleName: 'reader' };
+  const delivered = (accounts: string[]) => Object.fromEntries([[MANAGEMENT, T0], ...accounts.map((a) => [`${a}/${MANAGEMENT}`, T0 + MINUTE])]);
+
+  test('before the cutover: delivering, expected, and the accounts not delivering yet', () => {
+    const record = migrationRecord({ cutover: { ...ORG_PLAN, firstEvents: delivered(MEMBERS.slice(0, 9)) } });
+    expect(text(record)).toEqual([
+      'cutover: waiting for the first ongoing event of the member accounts (since 2026-11-25T12:00:00.000Z, gives up at 2026-11-26T12:00:00.000Z)',
+      'member accounts: 9 of 12 delivering; not yet delivering: 300000000009, 300000000010, 300000000011',
+    ]);
+    expect(toJson([viewOf(record)])[0].migration!.accounts).toEqual({ expected: MEMBERS, delivering: MEMBERS.slice(0, 9), silent: MEMBERS.slice(9) });
+  });
+
+  test('the stop waiting for a silent member: named', () => {
+    const record = migrationRecord({
+      cutover: { ...ORG_PLAN, firstEvents: delivered(MEMBERS), cutoverTime: T0 + MINUTE },
+      state: 'COMPLETED',
+      importId: 'imp-1',
+      ingestionStop: { parallelRunMs: HOUR, state: 'PENDING', dueAt: T0 + 2 * HOUR, silentAccounts: [MEMBERS[4]] },
+    });
+    expect(text(record).slice(1)).toEqual([
+      'member accounts: 11 of 12 delivering; silent within the last hour: 300000000004',
+      'Lake ingestion: stop pending at 2026-11-25T14:00:00.000Z',
+    ]);
+    expect(toJson([viewOf(record)])[0].migration!.accounts!.silent).toEqual([MEMBERS[4]]);
+  });
+
+  test('stopped: every member delivering; a store without members has no accounts', () => {
+    const record = migrationRecord({
+      cutover: { ...ORG_PLAN, firstEvents: delivered(MEMBERS), cutoverTime: T0 + MINUTE },
+      state: 'COMPLETED',
+      importId: 'imp-1',
+      ingestionStop: { parallelRunMs: HOUR, state: 'STOPPED', stoppedAt: T0 + 3 * HOUR },
+    });
+    expect(text(record)[1]).toBe('member accounts: 12 of 12 delivering');
+    expect(toJson([viewOf(migrationRecord())])[0].migration!.accounts).toBeNull();
+  });
+});
+
 describe('the stop of Lake ingestion', () => {
   const measured = { ...PLAN, cutoverTime: T0, readyAt: T0 + 30 * MINUTE };
   const stopLine = (stop: IngestionStopPlan) => text(migrationRecord({ cutover: measured, state: 'COMPLETED', importId: 'imp-1', ingestionStop: stop })).slice(1);
@@ -106,6 +146,7 @@ describe('the stop of Lake ingestion', () => {
       },
       ingestionStop: { state: 'PENDING', parallelRunSeconds: 86400, dueAt: '2026-11-26T12:00:00.000Z', stoppedAt: null, message: null },
       delivery: [{ logGroupName: MANAGEMENT, state: 'delivering', error: null }, { logGroupName: DATA, state: 'unknown', error: 'AccessDeniedException: no' }],
+      accounts: null,
     });
     expect(plain.migration).toBeNull();
   });

@@ -131,6 +131,66 @@ test.each(['success', 'ValidationException'] as const)('Start on an evaluation t
   if (startWhileRunning === 'ValidationException') expect(logLines.join('\n')).toMatch(/StartTelemetryEvaluation failed, but the status is RUNNING: it counts as started/);
 });
 
+describe('rules that cover every region (AllRegions)', () => {
+  const allRegions = (requestType: 'Create' | 'Update', scope: string) =>
+    event(requestType, scope, { ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:Orchestrator', Scope: scope, AllRegions: 'true' } as any });
+  const starts = () => standIn.calls.filter((c) => c.operation.startsWith('Start')).map((c) => [c.operation, c.request]);
+
+  test('NOT_STARTED: started with AllRegions', async () => {
+    const answer = await run(allRegions('Create', 'ACCOUNT'));
+    expect(answer).toMatchObject({ Status: 'SUCCESS' });
+    expect(starts()).toEqual([['StartTelemetryEvaluation', { AllRegions: true }]]);
+    expect(standIn.status('ACCOUNT')).toBe('RUNNING');
+  });
+
+  test.each(['success', 'ValidationException'] as const)('RUNNING (perhaps in this region only): Start with AllRegions once (answered %s), SUCCESS', async (startWhileRunning) => {
+    standIn.set('ORGANIZATION', 'RUNNING');
+    standIn.startWhileRunning = startWhileRunning;
+    const answer = await run(allRegions('Create', 'ORGANIZATION'));
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'telemetry-evaluation-organization' });
+    expect(starts()).toEqual([['StartTelemetryEvaluationForOrganization', { AllRegions: true }]]);
+  });
+
+  test('without AllRegions, Start is sent with no regions (the current region), and not at all when RUNNING', async () => {
+    await run(event('Create', 'ACCOUNT'));
+    expect(starts()).toEqual([['StartTelemetryEvaluation', {}]]);
+  });
+});
+
+describe('conflicting CloudTrail telemetry rules (CloudTrailRuleNames: the stack\'s own)', () => {
+  const withOwn = (scope: string, own: string) =>
+    event('Create', scope, { ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:Orchestrator', Scope: scope, CloudTrailRuleNames: own } as any });
+  const rule = (name: string, resourceType = 'AWS::CloudTrail') =>
+    ({ RuleName: name, RuleArn: `arn:aws:observabilityadmin:us-east-1:111122223333:telemetry-rule/${name}`, ResourceType: resourceType, TelemetryType: 'Logs' });
+
+  test('only the stack\'s own CloudTrail rule (and other resource types), over several pages: SUCCESS', async () => {
+    standIn.set('ACCOUNT', 'RUNNING');
+    standIn.rules.ACCOUNT.push(rule('vpc-flow-logs', 'AWS::EC2::VPC'), rule('lambda-logs', 'AWS::Lambda::Function'), rule('Stack-Migration-1A2B'));
+    const answer = await run(withOwn('ACCOUNT', 'Stack-Migration-1A2B'));
+    expect(answer).toMatchObject({ Status: 'SUCCESS' });
+    expect(standIn.operations()).toEqual(['GetTelemetryEvaluationStatus', 'ListTelemetryRules', 'ListTelemetryRules']);
+  });
+
+  test('another CloudTrail rule in the account: FAILED, naming it and how to delete it', async () => {
+    standIn.set('ACCOUNT', 'RUNNING');
+    standIn.rules.ACCOUNT.push(rule('Stack-Migration-1A2B'), rule('console-cloudtrail'));
+    const answer = await run(withOwn('ACCOUNT', 'Stack-Migration-1A2B'));
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toMatch(/the account already has the CloudTrail telemetry rule console-cloudtrail \(arn:aws:observabilityadmin:us-east-1:111122223333:telemetry-rule\/console-cloudtrail\): a second CloudTrail rule in the same scope is rejected, and with conflicting rules none of them is applied/);
+    expect(answer.Reason).toContain('aws observabilityadmin delete-telemetry-rule --rule-identifier <name> --region us-east-1');
+  });
+
+  test('the organisation: its rules are listed with ListTelemetryRulesForOrganization', async () => {
+    standIn.set('ORGANIZATION', 'RUNNING');
+    standIn.rules.ORGANIZATION.push(rule('org-cloudtrail'));
+    standIn.rules.ACCOUNT.push(rule('not-looked-at'));
+    const answer = await run(withOwn('ORGANIZATION', 'Stack-Migration-1A2B-org'));
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toMatch(/the organization already has the CloudTrail telemetry rule org-cloudtrail .*delete-telemetry-rule-for-organization/);
+    expect(standIn.operations()).toEqual(['GetTelemetryEvaluationStatusForOrganization', 'ListTelemetryRulesForOrganization']);
+  });
+});
+
 test('STOPPING: waits for STOPPED, then starts', async () => {
   standIn.set('ACCOUNT', 'STOPPING');
   const answer = await run(event('Create', 'ACCOUNT'));

@@ -54,7 +54,7 @@ test('the custom resource: its type, the orchestrator function as ServiceToken, 
   expect(resource.DeletionPolicy).toBe('Delete');
 });
 
-test('the account scope: exactly the two account actions on *, and the service-linked roles under the condition', () => {
+test('the account scope: exactly the three account actions on * (status, start, the list for conflicting rules), and the service-linked roles under the condition', () => {
   const s = stack();
   TelemetryEvaluation.of(s, 'ACCOUNT');
   const [, policy] = telemetryPolicy(Template.fromStack(s));
@@ -63,14 +63,14 @@ test('the account scope: exactly the two account actions on *, and the service-l
     {
       Sid: 'TelemetryEvaluationAccount',
       Effect: 'Allow',
-      Action: ['observabilityadmin:GetTelemetryEvaluationStatus', 'observabilityadmin:StartTelemetryEvaluation'],
+      Action: ['observabilityadmin:GetTelemetryEvaluationStatus', 'observabilityadmin:StartTelemetryEvaluation', 'observabilityadmin:ListTelemetryRules'],
       Resource: '*',
     },
   ]);
   expect(policy.Properties.Roles).toHaveLength(1);
 });
 
-test('the organization scope: the ForOrganization pair', () => {
+test('the organization scope: the ForOrganization actions', () => {
   const s = stack();
   TelemetryEvaluation.of(s, 'ORGANIZATION');
   const template = Template.fromStack(s);
@@ -81,7 +81,10 @@ test('the organization scope: the ForOrganization pair', () => {
     {
       Sid: 'TelemetryEvaluationForOrganization',
       Effect: 'Allow',
-      Action: ['observabilityadmin:GetTelemetryEvaluationStatusForOrganization', 'observabilityadmin:StartTelemetryEvaluationForOrganization'],
+      Action: [
+        'observabilityadmin:GetTelemetryEvaluationStatusForOrganization', 'observabilityadmin:StartTelemetryEvaluationForOrganization',
+        'observabilityadmin:ListTelemetryRulesForOrganization',
+      ],
       Resource: '*',
     },
   ]);

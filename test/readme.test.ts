@@ -94,10 +94,10 @@ describe('the README\'s migration example', () => {
     expect(starts).toEqual([String(Date.parse(given![1])), String(Date.parse(given![1]))]);
   });
 
-  test('cdk-nag (AwsSolutions, NIST 800-53 rev 5) finds nothing on the library\'s resources: only the user\'s own Auditors role and its grant', () => {
-    const findings = nag(stack.node.root);
-    expect(findings.length).toBeGreaterThan(0);
-    expect(findings.filter((f) => !f.path.startsWith(`${stack.node.path}/Auditors/`))).toEqual([]);
+  test('cdk-nag (AwsSolutions, NIST 800-53 rev 5) finds nothing on it; the library\'s own findings are there, acknowledged', () => {
+    expect(nag(stack.node.root)).toEqual([]);
+    // Not a pack that checks nothing: without the acknowledgements, the library's known findings show.
+    expect(nag(stack.node.root, { ignoreAcknowledgements: true }).length).toBeGreaterThan(0);
   });
 
   test('the README says how many queries it saves', () => {

@@ -170,9 +170,9 @@ export const MIGRATION_CONFIGURATIONS: Record<string, (stack: Stack) => void> = 
         MigrationSource.fromEventDataStore(organisationStore(stack, 'Store')),
         MigrationSource.fromEventDataStore(organisationStore(stack, 'OrgStore', { organizationEnabled: true })),
       ],
-      organization: ORG,
+      // Lake ingestion of an organisation store stops on a check of every member account (a reader role in each).
+      organization: { ...ORG, memberAccountIds: ['222222222222', '333333333333'] },
       stopLakeIngestion: true,
-      // The strict 10-minute poll interval: a shorter cutover timeout keeps the waits within an execution's history.
       cutoverTimeout: Duration.hours(12),
       notificationTopic: organisationTopic(stack, handler.ledgerEncryptionKey!),
       handler,

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DELIVERED_CATEGORIES } from './event-selectors';
 
-/** Properties of a {@link MemberDeliveryReader}. */
+/** Properties of a `MemberDeliveryReader`. */
 export interface MemberDeliveryReaderProps {
   /**
    * The organisation's management account, whose migration (its deploy-time orchestrator) reads
@@ -21,11 +21,12 @@ export interface MemberDeliveryReaderProps {
 }
 
 /**
- * A read-only role in a member account of the organisation, for the migration of an organisation
- * event data store: an organisation telemetry rule delivers into each member account's own
+ * A read-only role in a member account, through which the migration of an organisation event data store reads that account's ongoing CloudTrail log groups.
+ *
+ * An organisation telemetry rule delivers into each member account's own
  * `aws/cloudtrail/managementevents` and `aws/cloudtrail/dataevents` log groups, so the management
- * account's migration reads them there (the cutover waits for every member's first ongoing event;
- * Lake ingestion stops only while every member delivers).
+ * account's migration reads them there: the cutover waits for every member's first ongoing event,
+ * and Lake ingestion stops only while every member delivers.
  *
  * The management account may assume it; it allows `logs:FilterLogEvents` on those two log groups
  * of this account, in every region, and nothing else. Deploy one in each account listed in

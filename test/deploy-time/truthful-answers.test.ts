@@ -5,6 +5,8 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { endScenario, LOG_GROUP, recordsOf, ScenarioWorld, startScenario, until, Y2025 } from './scenario-world';
+import { Ledger } from '../../src/ledger/ledger';
+import { LIMIT_REQUEUES } from '../../src/orchestrator/steps';
 import * as seq from '../cloudformation-driver/sequences';
 
 jest.setTimeout(60_000);
@@ -45,4 +47,45 @@ describe('9. the ledger records what the service says', () => {
       expect(s.world.logs.deletedLogGroups()).toEqual([LOG_GROUP]);
       expect(created()).toHaveLength(1);
     });
+});
+
+describe('8. a refusal at the 3-import limit while fewer are listed queues again', () => {
+  const LIMIT_ERRORS = ['InvalidOperationException', 'ThrottlingException', 'LimitExceededException'];
+
+  function createCalls() {
+    return s.world.logs.calls.filter((c) => c.operation === 'CreateImportTask');
+  }
+
+  test.each(LIMIT_ERRORS)('answered %s twice (a cancelled import still holds its slot): queued again, then imported once', async (limitError) => {
+    s = await startScenario({ Import: { timeRange: Y2025, waitForCompletion: true } }, { logs: { autoAdvance: 1, limitError } });
+    s.world.logs.refuseAtLimitNext(2);
+    const { first } = await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
+    await s.world.idle();
+    const [record] = await recordsOf(s);
+    expect(createCalls().map((c) => c.error)).toEqual([limitError, limitError, undefined]);
+    expect(created()).toHaveLength(1);
+    expect(record).toMatchObject({ state: 'COMPLETED', importId: created()[0].importId, limitRefusals: 2 });
+    expect(record.errorMessage).toBeUndefined();
+    expect(first.status).toBe('SUCCESS');
+    expect(s.world.logs.cancelledImportIds()).toEqual([]);
+  });
+
+  test.each(LIMIT_ERRORS)(`answered %s ${LIMIT_REQUEUES + 1} times: FAILED with a message naming the limit, nothing created, the slot given back`, async (limitError) => {
+    s = await startScenario({ Import: { timeRange: Y2025, waitForCompletion: true } }, { logs: { autoAdvance: 1, limitError } });
+    s.world.logs.refuseAtLimitNext(LIMIT_REQUEUES + 1);
+    const { first } = await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
+    await s.world.idle();
+    const records = await recordsOf(s);
+    expect(createCalls()).toHaveLength(LIMIT_REQUEUES + 1);
+    expect(createCalls().every((c) => c.error === limitError)).toBe(true);
+    expect(created()).toEqual([]);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ state: 'FAILED', limitRefusals: LIMIT_REQUEUES + 1 });
+    expect(records[0].errorMessage).toContain(`refused at the account's limit of 3 active imports ${LIMIT_REQUEUES + 1} times`);
+    expect(first.status).toBe('FAILED');
+    expect(first.response?.Reason).toContain('limit of 3 active imports');
+    const client = s.world.dynamodb.client();
+    expect((await new Ledger(client, String(s.props('Import').LedgerTableName)).slots()).holders).toEqual({});
+    client.destroy();
+  });
 });

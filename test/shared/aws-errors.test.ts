@@ -1,4 +1,4 @@
-import { classifyError } from '../../src/shared/aws-errors';
+import { classifyError, isImportLimitRefusal } from '../../src/shared/aws-errors';
 
 const error = (name: string, message = '', httpStatusCode?: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode } });
 
@@ -17,4 +17,18 @@ test.each([
   [error('InvalidOperationException', 'source is not active', 400), 'other'],
 ])('%s is %s', (e, kind) => {
   expect(classifyError(e)).toBe(kind);
+});
+
+describe('isImportLimitRefusal: the undocumented answer at the 3-import limit', () => {
+  const limit = 'There can be no more than 3 active imports per account at a given time';
+  test.each(['InvalidOperationException', 'LimitExceededException', 'ThrottlingException', 'ServiceQuotaExceededException'])('%s naming the limit is one', (name) => {
+    expect(isImportLimitRefusal(error(name, limit, 400))).toBe(true);
+  });
+  test.each([
+    [error('ThrottlingException', 'Rate exceeded', 400)],
+    [error('InvalidOperationException', 'The import source must be in an ACTIVE state; it is STOPPED_INGESTION', 400)],
+    [error('AccessDeniedException', limit, 400)],
+  ])('%p is not', (e) => {
+    expect(isImportLimitRefusal(e)).toBe(false);
+  });
 });

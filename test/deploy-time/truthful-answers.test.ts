@@ -3,8 +3,11 @@
  * ledger records what the service says, a refusal at the import limit queues again, and a rollback
  * is always answered SUCCESS (saying what was not done).
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { endScenario, LOG_GROUP, recordsOf, ScenarioWorld, startScenario, until, Y2025 } from './scenario-world';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  endScenario, LOG_GROUP, MANAGEMENT_EVENTS, MANAGEMENT_SELECTORS, recordsOf, ScenarioWorld,
+  startMigrationScenario, startScenario, storeArn, until, Y2025,
+} from './scenario-world';
 import { Ledger } from '../../src/ledger/ledger';
 import { LIMIT_REQUEUES } from '../../src/orchestrator/steps';
 import * as seq from '../cloudformation-driver/sequences';
@@ -87,5 +90,57 @@ describe('8. a refusal at the 3-import limit while fewer are listed queues again
     const client = s.world.dynamodb.client();
     expect((await new Ledger(client, String(s.props('Import').LedgerTableName)).slots()).holders).toEqual({});
     client.destroy();
+  });
+});
+
+describe('6. a rollback Update is always answered SUCCESS, saying what was not done', () => {
+  test('the Lake stop turned off by an Update, then back on by its rollback after the execution has ended: SUCCESS, not UPDATE_ROLLBACK_FAILED', async () => {
+    s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, { stopLakeIngestion: true, parallelRun: Duration.hours(2) },
+      { logs: { autoAdvance: 1 }, dynamicWaitMs: 500 });
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() - 40 * 60_000 }]);
+    const d = s.world.driver;
+    const id = s.ids['store-1'];
+    await seq.createStack(d, id, s.props('store-1'));
+    await until(async () => (await recordsOf(s))[0]?.ingestionStop?.dueAt !== undefined, 60_000);
+    const withStop = s.props('store-1');
+    const { StopIngestionAfterSeconds: _on, ...withoutStop } = withStop;
+    // The Update turns the stop off; another resource of the stack fails only after the parallel run ended,
+    // when the record's execution has ended too.
+    d.setStackStatus('UPDATE_IN_PROGRESS');
+    const forward = await d.request(d.event('Update', id, withoutStop, { physicalResourceId: d.physicalId(id), oldProperties: withStop }));
+    expect(forward.status).toBe('SUCCESS');
+    await s.world.idle(30_000);
+    expect(s.world.stepFunctions.executions.every((e) => e.status !== 'RUNNING')).toBe(true);
+    d.setStackStatus('UPDATE_ROLLBACK_IN_PROGRESS');
+    const rollback = await d.request(d.event('Update', id, withStop, { physicalResourceId: d.physicalId(id), oldProperties: withoutStop }));
+    await s.world.idle();
+    const records = await recordsOf(s);
+    expect(rollback.status).toBe('SUCCESS');
+    expect(rollback.response?.PhysicalResourceId).toBe(forward.response?.PhysicalResourceId);
+    expect(rollback.response?.Reason).toContain('Rolled back, but not everything was done');
+    expect(rollback.response?.Reason).toContain('its execution has ended');
+    expect(rollback.response?.Reason).toContain(`aws cloudtrail stop-event-data-store-ingestion --event-data-store ${storeArn('store-1')}`);
+    expect(rollback.response?.Data).toMatchObject({ ImportId: created()[0].importId });
+    // Nothing else happened: one import, COMPLETED; Lake ingestion not stopped; the stop recorded as turned off.
+    expect(created()).toHaveLength(1);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ state: 'COMPLETED', ingestionStop: { state: 'CANCELLED' } });
+    expect(s.cloudTrail.stoppedIngestion).toEqual([]);
+    expect(s.world.logs.cancelledImportIds()).toEqual([]);
+    expect(s.world.logs.deletedLogGroups()).toEqual([]);
+  });
+
+  test('the same Update forward (no rollback) is still refused FAILED, changing nothing', async () => {
+    s = await startMigrationScenario({ 'store-1': MANAGEMENT_SELECTORS }, {}, { logs: { autoAdvance: 1 } });
+    s.world.logs.addLogEvents(MANAGEMENT_EVENTS, [{ timestamp: Date.now() - 40 * 60_000 }]);
+    await seq.createStack(s.world.driver, s.ids['store-1'], s.props('store-1'));
+    await until(async () => (await recordsOf(s))[0]?.state === 'COMPLETED', 60_000);
+    await s.world.idle(30_000);
+    const { first, rollback } = await seq.updateStack(s.world.driver, s.ids['store-1'], s.props('store-1', { StopIngestionAfterSeconds: '86400', RemovalPolicy: 'destroy' }));
+    const [record] = await recordsOf(s);
+    expect(first.status).toBe('FAILED');
+    expect(rollback?.status).toBe('SUCCESS');
+    expect(record.ingestionStop).toBeUndefined();
+    expect(record.removalPolicy).toBe('retain');
   });
 });

@@ -127,6 +127,8 @@ export interface OwnerRecord {
   readonly cloudFormation: CloudFormationOutcome;
   /** CreateImportTask calls made for this record (at most one per SCHEDULED -> CREATING). */
   readonly createAttempts: number;
+  /** CreateImportTask refusals at the active-imports limit while fewer were listed (each queued the record again). */
+  readonly limitRefusals?: number;
   /** The store's import IDs just before the last CreateImportTask (what is NOT ours). */
   readonly preCreateImportIds?: string[];
   /** When the last CreateImportTask was sent (epoch ms). */

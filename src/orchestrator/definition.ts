@@ -38,6 +38,9 @@ export const PERMISSION_RETRY_INTERVAL = Duration.seconds(60);
  */
 export const POLLS_PER_EXECUTION = 800;
 
+/** How often a failed hand-over is tried again, a poll interval apart, before the record fails (a few hundred history events at most). */
+export const HAND_OVER_ATTEMPTS = 48;
+
 /** The steps a wait leads to: where a new generation resumes (the `resumeAt` of its input). */
 const RESUMABLE = ['awaitCutover', 'acquireSlot', 'createImport', 'settle', 'watch', 'stopIngestion'] as const satisfies readonly StepName[];
 type Resumable = (typeof RESUMABLE)[number];
@@ -103,9 +106,22 @@ export function orchestratorDefinition(scope: Construct, options: DefinitionOpti
     error: 'OrchestratorFailed',
     cause: 'A step failed after its retries; the owner record says why (npx cdk-eventdatastore-import status).',
   }));
-  for (const task of [awaitCutover, acquireSlot, createImport, settle, watch, finish, stopIngestion, handOver]) {
+  for (const task of [awaitCutover, acquireSlot, createImport, settle, watch, finish, stopIngestion]) {
     task.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.error' });
   }
+  // A hand-over that fails after its retries (StartExecution throttled, the state machine being
+  // updated) must not fail an import that runs on: it is tried again a poll interval later (the name
+  // and input are fixed, so a repeat is idempotent), HAND_OVER_ATTEMPTS times before the record fails.
+  const giveUpHandOver = new sfn.Choice(scope, 'HandOverGiveUp?')
+    .when(sfn.Condition.numberGreaterThanEquals('$.handOverRetries.count', HAND_OVER_ATTEMPTS), recordFailure)
+    .otherwise(new sfn.Wait(scope, 'WaitToRetryHandOver', { time: sfn.WaitTime.duration(options.pollInterval) }).next(handOver));
+  const countHandOverRetry = new sfn.Choice(scope, 'HandOverRetried?')
+    .when(sfn.Condition.isPresent('$.handOverRetries.count'), new sfn.Pass(scope, 'CountHandOverRetry', {
+      parameters: { 'count.$': 'States.MathAdd($.handOverRetries.count, 1)' },
+      resultPath: '$.handOverRetries',
+    }).next(giveUpHandOver))
+    .otherwise(new sfn.Pass(scope, 'FirstHandOverRetry', { result: sfn.Result.fromObject({ count: 1 }), resultPath: '$.handOverRetries' }).next(giveUpHandOver));
+  handOver.addCatch(countHandOverRetry, { errors: ['States.ALL'], resultPath: '$.error' });
 
   const publish = (id: string) => new tasks.EventBridgePutEvents(scope, id, {
     entries: [{

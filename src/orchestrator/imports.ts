@@ -79,19 +79,39 @@ export async function sendCreateImport(rt: Runtime, record: OwnerRecord) {
   }));
 }
 
-/** Cancels an import that is still running; one that has ended already is left as it is. */
-export async function cancelImport(rt: Runtime, record: OwnerRecord, importId: string): Promise<void> {
+/** How an import stands once a cancel was asked for, as the service says. */
+export interface CancelOutcome {
+  /** CANCELLED only when this call cancelled it (or it was cancelled already); COMPLETED or FAILED when it had ended first. */
+  readonly status: 'CANCELLED' | 'COMPLETED' | 'FAILED';
+  readonly bytesImported?: number;
+  /** The import as DescribeImportTasks lists it, when it had ended before the cancel. */
+  readonly ended?: Import;
+}
+
+/**
+ * Cancels an import that is still running. One that has ended already is not cancelled: its real
+ * status is read (DescribeImportTasks), before the call and again when the call is refused, and returned.
+ */
+export async function cancelImport(rt: Runtime, record: OwnerRecord, importId: string): Promise<CancelOutcome> {
   const current = await describeImport(rt, record, importId);
   // Not listed yet (a new import may take a moment to show): cancel it all the same.
-  if (current && current.importStatus !== 'IN_PROGRESS') return;
+  if (current && current.importStatus !== 'IN_PROGRESS') return endedAs(current);
   try {
-    await withRetries(rt, context(record, 'CancelImportTask'), () => rt.logs.send(new CancelImportTaskCommand({ importId })));
+    const cancelled = await withRetries(rt, context(record, 'CancelImportTask'), () => rt.logs.send(new CancelImportTaskCommand({ importId })));
     rt.log(`${subjectOf(record)}: cancelled import ${importId}`);
+    return { status: 'CANCELLED', bytesImported: cancelled.importStatistics?.bytesImported };
   } catch (error) {
     // It may have ended between the two calls: only a still-running (or still unlisted) import is a failure to cancel.
     const after = await describeImport(rt, record, importId);
     if (after ? after.importStatus === 'IN_PROGRESS' : classifyError(error) !== 'not-found') throw error;
+    if (after) rt.log(`${subjectOf(record)}: import ${importId} had ended ${after.importStatus} before it could be cancelled`);
+    return after ? endedAs(after) : { status: 'CANCELLED' };
   }
+}
+
+function endedAs(current: Import): CancelOutcome {
+  const status = current.importStatus === 'COMPLETED' || current.importStatus === 'FAILED' ? current.importStatus : 'CANCELLED';
+  return { status, bytesImported: current.importStatistics?.bytesImported, ended: current };
 }
 
 export async function deleteLogGroup(rt: Runtime, record: OwnerRecord, logGroupName: string): Promise<void> {

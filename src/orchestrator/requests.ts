@@ -10,7 +10,7 @@ import { stopDueAt } from './cutover';
 import { executionName, startNamedExecution } from './generations';
 import { subjectOf } from './imports';
 import { CloudFormationRequest, describesRecord, ImportRequest, isRecordId, parseProperties, recordIdOf, windowOf } from './request';
-import { answer, attributesOf, dueAnswer, replyTo } from './responses';
+import { Answer, answer, attributesOf, dueAnswer, replyTo } from './responses';
 import { retire } from './retire';
 import { Runtime } from './runtime';
 import { executionRuns } from './slots';
@@ -34,8 +34,24 @@ export async function handleRequest(rt: Runtime, event: CloudFormationRequest): 
   } catch (error) {
     // Every failure becomes an answer a person can act on; the physical ID stays what it was.
     const physicalResourceId = event.RequestType === 'Create' ? recordIdOf(event) : event.PhysicalResourceId ?? recordIdOf(event);
-    await answer(rt, reply(physicalResourceId), { status: 'FAILED', reason: error instanceof ImportFailure ? error.message : `${event.LogicalResourceId}: ${errorMessage(error)}` });
+    const reason = error instanceof ImportFailure ? error.message : `${event.LogicalResourceId}: ${errorMessage(error)}`;
+    await answer(rt, reply(physicalResourceId), event.RequestType === 'Update' ? await refuseUpdate(rt, event, reason) : { status: 'FAILED', reason });
   }
+}
+
+/** CloudFormation sends this Update to roll back: it must succeed (a FAILED one leaves the stack UPDATE_ROLLBACK_FAILED). */
+async function isRollback(rt: Runtime, event: CloudFormationRequest): Promise<boolean> {
+  return event.RequestType === 'Update' && (await stackView(rt, event)).rollingBack === true;
+}
+
+/**
+ * An Update the function cannot carry out: FAILED, or during a rollback SUCCESS saying what was not
+ * done (the stack then completes its rollback; nothing else could undo a FAILED answer but ContinueUpdateRollback).
+ */
+async function refuseUpdate(rt: Runtime, event: CloudFormationRequest, reason: string, record?: OwnerRecord): Promise<Answer> {
+  if (!(await isRollback(rt, event))) return { status: 'FAILED', reason };
+  rt.log(`${event.LogicalResourceId}: answering the rollback Update with SUCCESS although ${reason}`);
+  return { status: 'SUCCESS', reason: `Rolled back, but not everything was done: ${reason}`, data: record ? attributesOf(record) : undefined };
 }
 
 /** A Create, or an Update that asks for another import: a new owner record and its execution. */
@@ -148,15 +164,20 @@ async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> 
   await retireAbandonedReplacements(rt, ledger, event, old);
   const reply = replyTo(event)(oldId);
   const plans = await migrationPlansAfterUpdate(rt, old, request);
-  if (typeof plans === 'string') return answer(rt, reply, { status: 'FAILED', reason: `${event.LogicalResourceId}: ${plans}` });
+  const planRefused = typeof plans === 'string' ? `${event.LogicalResourceId}: ${plans}` : undefined;
+  // A forward Update that cannot be carried out changes nothing; a rollback keeps the rest of its settings.
+  const rollingBack = planRefused !== undefined || request.waitForCompletion ? await isRollback(rt, event) : false;
+  if (planRefused && !rollingBack) return answer(rt, reply, { status: 'FAILED', reason: planRefused });
   const kept = (await ledger.update(old, {
     removalPolicy: request.removalPolicy,
     waitForCompletion: request.waitForCompletion,
     notificationTopicArn: request.notificationTopicArn,
     ...(old.state === 'SCHEDULED' ? { roleArn: request.roleArn } : {}),
-    ...plans,
+    ...(typeof plans === 'string' ? {} : plans),
   }))!;
-  if (!request.waitForCompletion) return answer(rt, reply, { status: 'SUCCESS', data: attributesOf(kept) });
+  if (planRefused) return answer(rt, reply, await refuseUpdate(rt, event, planRefused, kept));
+  // A rollback does not wait for the import: whatever the wait would end in, a rollback must succeed.
+  if (!request.waitForCompletion || rollingBack) return answer(rt, reply, { status: 'SUCCESS', data: attributesOf(kept), reason: rollbackReason(kept, rollingBack) });
   const pending = { ...reply, deadline: rt.now() + request.timeoutMs };
   if (LIVE_STATES.includes(kept.state) && !(await executionRuns(rt, kept))) {
     return answer(rt, reply, {
@@ -169,6 +190,14 @@ async function update(rt: Runtime, event: CloudFormationRequest): Promise<void> 
   if (waiting) return; // the record's execution answers at the milestone
   const ended = (await ledger.get(kept))!;
   return answer(rt, reply, dueAnswer(ended, pending, rt.now()) ?? { status: 'SUCCESS', data: attributesOf(ended) });
+}
+
+/** What a rollback that does not wait says of the import (undefined: not a rollback). */
+function rollbackReason(record: OwnerRecord, rollingBack: boolean): string | undefined {
+  if (!rollingBack || !record.waitForCompletion) return undefined;
+  return `Rolled back to the previous settings without waiting for the import (a rollback must not fail): it is ${record.state}` +
+    `${record.importId ? ` as ${record.importId}` : ''}${record.errorMessage && !LIVE_STATES.includes(record.state) ? ` (${record.errorMessage})` : ''}; ` +
+    'follow it with `npx cdk-eventdatastore-import status`.';
 }
 
 /**

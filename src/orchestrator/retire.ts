@@ -3,7 +3,7 @@
  * cancel what runs when asked, and delete the log group only when this record alone wrote to it.
  */
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { cancelImport, deleteLogGroup, listImports, logGroupNameOf, subjectOf } from './imports';
+import { CancelOutcome, cancelImport, deleteLogGroup, failureMessages, listImports, logGroupNameOf, subjectOf } from './imports';
 import { Runtime } from './runtime';
 import { releaseSlot } from './slots';
 import { Ledger } from '../ledger/ledger';
@@ -38,13 +38,12 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
       }
       // Stop the watcher first, so that nothing acts on the record while it is cancelled.
       await stopExecution(rt, ledger, record);
-      await cancelImport(rt, record, record.importId!);
-      await ledger.update(record, {
-        state: 'CANCELLED', importStatus: 'CANCELLED', retiredAt: now, pendingDelete: undefined, errorMessage: 'cancelled when CloudFormation deleted the resource', ...noIngestionStop(record),
-      }, ['STARTED']);
+      const cancel = await cancelImport(rt, record, record.importId!);
+      await ledger.update(record, { ...await endStateAfterCancel(rt, record, cancel), retiredAt: now, pendingDelete: undefined, ...noIngestionStop(record) }, ['STARTED']);
       await releaseSlot(ledger, record);
       const data = intent.deleteData ? await deleteDataIfSoleWriter(rt, ledger, record) : 'its imported data stays';
-      return { done: true, said: `import ${record.importId} is cancelled; ${data}` };
+      const what = cancel.status === 'CANCELLED' ? 'is cancelled' : `had ended ${cancel.status} before the Delete (nothing to cancel)`;
+      return { done: true, said: `import ${record.importId} ${what}; ${data}` };
     }
     default: {
       // A record that ended on an orchestrator failure may leave its import running: cancel it if asked.
@@ -54,6 +53,16 @@ export async function retire(rt: Runtime, ledger: Ledger, record: OwnerRecord, i
       const data = intent.deleteData ? await deleteDataIfSoleWriter(rt, ledger, record) : 'its data stays';
       return { done: true, said: record.importId ? `import ${record.importId} had ended ${record.state}; ${data}` : 'nothing was imported' };
     }
+  }
+}
+
+/** What the ledger records for a running import once a Delete asked to cancel it: what the service says it is. */
+async function endStateAfterCancel(rt: Runtime, record: OwnerRecord, cancel: CancelOutcome): Promise<Partial<OwnerRecord>> {
+  const bytes = cancel.bytesImported !== undefined ? { bytesImported: cancel.bytesImported } : {};
+  switch (cancel.status) {
+    case 'CANCELLED': return { state: 'CANCELLED', importStatus: 'CANCELLED', ...bytes, errorMessage: 'cancelled when CloudFormation deleted the resource' };
+    case 'COMPLETED': return { state: 'COMPLETED', importStatus: 'COMPLETED', ...bytes, errorMessage: undefined };
+    default: return { state: 'FAILED', importStatus: 'FAILED', ...bytes, errorMessage: await failureMessages(rt, record, cancel.ended!) };
   }
 }
 

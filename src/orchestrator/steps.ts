@@ -15,7 +15,7 @@ import { Runtime } from './runtime';
 import { acquireSlot, noteImportOnSlot, releaseSlot } from './slots';
 import { Ledger, RecordKey } from '../ledger/ledger';
 import { OwnerRecord, sameWindow } from '../ledger/record';
-import { classifyError, describeFailure, errorMessage, errorName, withRetries } from '../shared/aws-errors';
+import { classifyError, describeFailure, errorMessage, errorName, isImportLimitRefusal, withRetries } from '../shared/aws-errors';
 
 /** What the state machine passes to every step. */
 export interface StepInput {
@@ -50,6 +50,11 @@ export interface FinishOutput extends StepOutput {
 
 /** CreateImportTask answered an IAM error this many times: the role is not just propagating. */
 const PERMISSION_ATTEMPTS = 5;
+/**
+ * Refusals at the active-imports limit while the account lists a free slot (an import that just
+ * ended, a cancelled one still holding its slot) queued again before the record fails.
+ */
+export const LIMIT_REQUEUES = 10;
 
 export async function runStep(rt: Runtime, input: StepInput): Promise<StepOutput | FinishOutput> {
   const ledger = new Ledger(rt.dynamodb, input.table);
@@ -127,16 +132,12 @@ async function afterCreateError(rt: Runtime, ledger: Ledger, record: OwnerRecord
     await ledger.update(record, { state: 'UNCERTAIN' }, ['CREATING']);
     return finishDeferredDelete(rt, ledger, record, { outcome: 'UNCERTAIN' });
   }
+  if (isImportLimitRefusal(error)) return afterLimitRefusal(rt, ledger, record, error);
   const kind = classifyError(error);
   // Which error the 3-import limit is answered with is unknown (FACTS.md): whatever it is, a full account queues.
   const slotsFull = kind !== 'not-found' && (await activeImportIds(rt, record)).length >= MAX_ACTIVE_IMPORTS;
-  if (kind === 'transient' || slotsFull) {
-    // Throttled, or the account's slots were taken by imports outside this stack: queue again, saying why.
-    const why = `queued again at ${new Date(rt.now()).toISOString()}: CreateImportTask answered ${errorName(error)} (${errorMessage(error)})`;
-    await ledger.update(record, { state: 'SCHEDULED', errorMessage: why }, ['CREATING']);
-    await releaseSlot(ledger, record);
-    return finishDeferredDelete(rt, ledger, record, { outcome: 'RETRY_LATER' });
-  }
+  // Throttled, or the account's slots were taken by imports outside this stack: queue again, saying why.
+  if (kind === 'transient' || slotsFull) return queueAgain(rt, ledger, record, error);
   if (kind === 'permissions' && record.createAttempts < PERMISSION_ATTEMPTS) {
     // New roles and policies take a while to work everywhere.
     await ledger.update(record, { state: 'SCHEDULED' }, ['CREATING']);
@@ -145,6 +146,31 @@ async function afterCreateError(rt: Runtime, ledger: Ledger, record: OwnerRecord
   const failure = describeFailure(error, { subject: subjectOf(record), call: 'CreateImportTask', roleArn: record.roleArn, sourceArn: record.sourceArn });
   await ledger.update(record, { state: 'FAILED', errorMessage: failure.message }, ['CREATING']);
   return finishDeferredDelete(rt, ledger, record, { outcome: 'ENDED' });
+}
+
+/**
+ * Refused at the active-imports limit: nothing was created, so queueing again is safe. A full account
+ * is waited for as long as it takes; a refusal while fewer than the limit are listed is queued again
+ * a bounded number of times, then the record fails saying so.
+ */
+async function afterLimitRefusal(rt: Runtime, ledger: Ledger, record: OwnerRecord, error: unknown): Promise<StepOutput> {
+  if ((await activeImportIds(rt, record)).length >= MAX_ACTIVE_IMPORTS) return queueAgain(rt, ledger, record, error);
+  const refusals = (record.limitRefusals ?? 0) + 1;
+  if (refusals <= LIMIT_REQUEUES) return queueAgain(rt, ledger, record, error, { limitRefusals: refusals });
+  const message = `CreateImportTask was refused at the account's limit of ${MAX_ACTIVE_IMPORTS} active imports ${refusals} times ` +
+    `although DescribeImportTasks listed fewer than ${MAX_ACTIVE_IMPORTS} IN_PROGRESS (last answer: ${errorName(error)}: ${errorMessage(error)}). ` +
+    'Nothing was created. Ended or cancelled imports may hold their slot for a while: check `aws logs describe-import-tasks --import-status IN_PROGRESS`, ' +
+    'then remove the resource and add it again to schedule the import anew.';
+  await ledger.update(record, { state: 'FAILED', limitRefusals: refusals, errorMessage: message }, ['CREATING']);
+  return finishDeferredDelete(rt, ledger, record, { outcome: 'ENDED' });
+}
+
+/** Back to waiting for a slot (its lease given back), saying why. */
+async function queueAgain(rt: Runtime, ledger: Ledger, record: OwnerRecord, error: unknown, changes: Partial<OwnerRecord> = {}): Promise<StepOutput> {
+  const why = `queued again at ${new Date(rt.now()).toISOString()}: CreateImportTask answered ${errorName(error)} (${errorMessage(error)})`;
+  await ledger.update(record, { ...changes, state: 'SCHEDULED', errorMessage: why }, ['CREATING']);
+  await releaseSlot(ledger, record);
+  return finishDeferredDelete(rt, ledger, record, { outcome: 'RETRY_LATER' });
 }
 
 async function started(rt: Runtime, ledger: Ledger, record: OwnerRecord, importId: string, destinationArn: string, creationTime: number) {

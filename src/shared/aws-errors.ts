@@ -85,6 +85,15 @@ export function classifyError(error: unknown): ErrorKind {
   return 'other';
 }
 
+/** The errors CreateImportTask may answer at the account's limit of active imports: which one is undocumented (FACTS.md). */
+const IMPORT_LIMIT_ERRORS = ['InvalidOperationException', 'LimitExceededException', 'ThrottlingException', 'ServiceQuotaExceededException'];
+const NAMES_IMPORT_LIMIT = /active imports?|imports? (per account|at a time)|import (limit|quota)/i;
+
+/** A refusal at the active-imports limit (any of the candidate errors, naming the limit): nothing was created. */
+export function isImportLimitRefusal(error: unknown): boolean {
+  return IMPORT_LIMIT_ERRORS.includes(errorName(error)) && NAMES_IMPORT_LIMIT.test(errorMessage(error));
+}
+
 /**
  * A failure that CloudFormation shows to a person: which import, which call, what the service
  * said, and what to check.

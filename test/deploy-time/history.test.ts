@@ -225,3 +225,26 @@ describe('a Delete at a later generation is answered, and stops the execution th
     expect(s.world.integrations.events).toEqual([]);
   });
 });
+
+test('a hand-over refused after its retries (StartExecution denied for a while) is tried again a poll later: the import runs on, COMPLETED', async () => {
+  s = await startScenario({ Import: { timeRange: Y2025, handler: POLL } }, { logs: { autoAdvance: 0 }, ...FAST });
+  await seq.createStack(s.world.driver, s.ids.Import, s.props('Import'));
+  await until(() => s.world.logs.createdImports().length === 1, 60_000);
+  const [imp] = s.world.logs.createdImports();
+  const watches = entries('Watch');
+  await until(() => watches() >= POLLS_PER_EXECUTION - 20, 600_000);
+  // Denied well past the HandOver task's own retries (the old definition failed the record here).
+  s.world.stepFunctions.refuseNext(40, 'StartExecution');
+  const retried = entries('HandOverRetried?');
+  await until(() => retried() >= 1, 600_000);
+  await until(() => s.world.stepFunctions.executions.length >= 2, 600_000);
+  expect((await record()).state).toBe('STARTED');
+  s.world.logs.completeImport(imp.importId);
+  await until(async () => (await record()).state !== 'STARTED', 120_000);
+  await s.world.idle(30_000);
+  expect(await record()).toMatchObject({ state: 'COMPLETED', generation: 1 });
+  expect(s.world.logs.createdImports()).toHaveLength(1);
+  expect(s.world.logs.cancelledImportIds()).toEqual([]);
+  expect(s.world.integrations.events.map((e) => e.DetailType)).toEqual(['Event Data Store Import Completed']);
+  expect(s.world.stepFunctions.executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+});

@@ -9,7 +9,7 @@ import { CloudWatchLogsClient, CreateImportTaskCommand, DescribeImportTasksComma
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { OwnerRecord } from '../../src/ledger/record';
@@ -326,6 +326,52 @@ describe('the hand-over to the next generation', () => {
     expect(documents).toHaveReceivedCommandWith(UpdateCommand, {
       ConditionExpression: 'attribute_exists(pk) AND (#generation = :from OR attribute_not_exists(#generation))',
       ExpressionAttributeValues: expect.objectContaining({ ':from': 0, ':to': 0 }),
+    });
+  });
+});
+
+describe('Update during a rollback', () => {
+  const recordId = `import-${'a'.repeat(32)}`;
+  const update = { ...event, RequestType: 'Update' as const, PhysicalResourceId: recordId, OldResourceProperties: PROPS, ResourceProperties: { ...PROPS, WaitForCompletion: 'true' } };
+  const window = { startEventTime: Number(PROPS.StartEventTime), endEventTime: Number(PROPS.EndEventTime) };
+  const running = aRecord({
+    sk: recordId,
+    pk: `RESOURCE#${event.StackId}#Import`,
+    state: 'STARTED',
+    importId: 'imp-1',
+    waitForCompletion: true,
+    requested: window,
+    window,
+  });
+
+  function rollingBack() {
+    cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'S', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }] });
+  }
+
+  test('a rollback onto a running import with waitForCompletion answers SUCCESS at once instead of waiting (a wait could end FAILED)', async () => {
+    rollingBack();
+    documents.on(GetCommand).resolves({ Item: running });
+    documents.on(UpdateCommand).resolves({ Attributes: running });
+    documents.on(QueryCommand).resolves({ Items: [running] });
+    const responses: string[] = [];
+    await handleRequest(runtime(responses), update);
+    expect(responses).toHaveLength(1);
+    const answered = JSON.parse(responses[0]);
+    expect(answered).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: recordId, Data: { ImportId: 'imp-1' } });
+    expect(answered.Reason).toContain('without waiting for the import');
+  });
+
+  test('an error while handling it answers SUCCESS saying what failed; the same error forward answers FAILED', async () => {
+    documents.on(GetCommand).rejects(serviceError('ResourceNotFoundException', 400, 'Requested resource not found'));
+    const forward: string[] = [];
+    cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'S', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: new Date() }] });
+    await handleRequest(runtime(forward), update);
+    expect(JSON.parse(forward[0])).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('Requested resource not found') });
+    rollingBack();
+    const rollback: string[] = [];
+    await handleRequest(runtime(rollback), update);
+    expect(JSON.parse(rollback[0])).toMatchObject({
+      Status: 'SUCCESS', PhysicalResourceId: recordId, Reason: expect.stringMatching(/^Rolled back, but not everything was done: .*Requested resource not found/),
     });
   });
 });

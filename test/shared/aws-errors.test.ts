@@ -1,4 +1,4 @@
-import { classifyError, credentialProblem } from '../../src/shared/aws-errors';
+import { classifyError, credentialProblem, isImportLimitRefusal } from '../../src/shared/aws-errors';
 
 const error = (name: string, message = '', httpStatusCode?: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode } });
 
@@ -40,5 +40,19 @@ describe('credentialProblem: one line with the fix, for what makes every call fa
     ['a missing store', error('EventDataStoreNotFoundException', 'not found')],
   ])('%s is not a credential problem (the checks report it)', (_name, e) => {
     expect(credentialProblem(e)).toBeUndefined();
+  });
+});
+
+describe('isImportLimitRefusal: the undocumented answer at the 3-import limit', () => {
+  const limit = 'There can be no more than 3 active imports per account at a given time';
+  test.each(['InvalidOperationException', 'LimitExceededException', 'ThrottlingException', 'ServiceQuotaExceededException'])('%s naming the limit is one', (name) => {
+    expect(isImportLimitRefusal(error(name, limit, 400))).toBe(true);
+  });
+  test.each([
+    [error('ThrottlingException', 'Rate exceeded', 400)],
+    [error('InvalidOperationException', 'The import source must be in an ACTIVE state; it is STOPPED_INGESTION', 400)],
+    [error('AccessDeniedException', limit, 400)],
+  ])('%p is not', (e) => {
+    expect(isImportLimitRefusal(e)).toBe(false);
   });
 });

@@ -140,6 +140,21 @@ describe('CreateImportTask', () => {
       await expect(create({}, c)).resolves.toBeDefined();
     });
 
+  test.each(['InvalidOperationException', 'ThrottlingException', 'LimitExceededException'])(
+    'refuseAtLimitNext refuses with limitError=%s while fewer than the limit are active, creating nothing', async (limitError) => {
+      standIn.options.limitError = limitError;
+      const c = singleAttemptClient();
+      standIn.refuseAtLimitNext(2);
+      for (const _ of [1, 2]) {
+        const refused = await errorOf(create({}, c));
+        expect(refused.name).toBe(limitError);
+        expect(refused.message).toContain('no more than 3 active imports');
+      }
+      expect(standIn.createdImports()).toHaveLength(0);
+      await expect(create({}, c)).resolves.toBeDefined();
+      expect(standIn.createdImports()).toHaveLength(1);
+    });
+
   test('maxActiveImports is configurable', async () => {
     standIn.options.maxActiveImports = 1;
     await create();

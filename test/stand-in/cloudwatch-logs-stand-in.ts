@@ -143,7 +143,7 @@ class ServiceError extends Error {
   }
 }
 
-type FaultKind = 'throttle' | 'server' | 'drop' | 'dropAfter' | 'accessDenied' | 'conflict';
+type FaultKind = 'throttle' | 'server' | 'drop' | 'dropAfter' | 'accessDenied' | 'conflict' | 'limit';
 interface FaultRule { kind: FaultKind; remaining: number; operation?: string }
 interface Outcome { status: number; body: unknown; error?: string }
 
@@ -328,6 +328,15 @@ export class CloudWatchLogsStandIn {
     this.addFault('conflict', n, 'CreateImportTask');
   }
 
+  /**
+   * The next `n` CreateImportTask calls are refused at the active-imports limit (`limitError`, with the
+   * limit's message) whatever DescribeImportTasks lists: an import that has just ended, or a cancelled
+   * one, may still hold its slot (unknown in AWS). Nothing is created.
+   */
+  public refuseAtLimitNext(n: number): void {
+    this.addFault('limit', n, 'CreateImportTask');
+  }
+
   /** Forgets every pending fault. */
   public clearFaults(): void {
     this.faults = [];
@@ -357,7 +366,7 @@ export class CloudWatchLogsStandIn {
     const fault = this.takeFault(operation, false);
     let outcome: Outcome | 'drop';
     if (fault) {
-      outcome = faultOutcome(fault);
+      outcome = fault === 'limit' ? this.limitRefusal() : faultOutcome(fault);
     } else {
       this.beforeProcessing?.(operation, request);
       outcome = this.process(operation, request, this.callerOf(req));
@@ -458,8 +467,7 @@ export class CloudWatchLogsStandIn {
     }
     const active = this.imports.filter((i) => i.importStatus === 'IN_PROGRESS').length;
     if (active >= this.options.maxActiveImports) {
-      throw new ServiceError(this.options.limitError,
-        `There can be no more than ${this.options.maxActiveImports} active imports per account at a given time`);
+      throw new ServiceError(this.options.limitError, limitMessage(this.options.maxActiveImports));
     }
 
     const record = this.addImport({
@@ -641,6 +649,11 @@ export class CloudWatchLogsStandIn {
     return rule.kind;
   }
 
+  private limitRefusal(): Outcome {
+    const code = this.options.limitError;
+    return { status: 400, body: { __type: code, message: limitMessage(this.options.maxActiveImports) }, error: code };
+  }
+
   private advance(record: ImportRecord, batches: number, allowFailure = true): void {
     const store = this.stores.get(record.importSourceArn);
     const failAt = record.failAtBatch ?? store?.failAtBatch ?? this.options.failAtBatch;
@@ -731,6 +744,10 @@ export function logGroupNameOf(arn: string): string {
 /** Drops keys whose value is undefined, so that `{ x: undefined }` does not override a default. */
 function definedOnly<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function limitMessage(maxActiveImports: number): string {
+  return `There can be no more than ${maxActiveImports} active imports per account at a given time`;
 }
 
 function faultOutcome(kind: FaultKind): Outcome | 'drop' {

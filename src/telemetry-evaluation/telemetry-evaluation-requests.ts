@@ -11,10 +11,10 @@
 import {
   isTelemetryEvaluationScope, physicalIdOf, TelemetryEvaluationProperties, TelemetryEvaluationScope,
 } from './contract';
-import type { ObservabilityAdminOperation, StartTelemetryEvaluationInput, TelemetryEvaluationState, TelemetryRuleSummary } from './observability-admin';
 import { CloudFormationRequest } from '../orchestrator/request';
 import { answer, AnswerRuntime, replyTo } from '../orchestrator/responses';
 import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
+import type { ObservabilityAdminOperation, StartTelemetryEvaluationInput, TelemetryEvaluationState, TelemetryRuleSummary } from '../shared/observability-admin';
 
 /** The four calls, as the hand-made client (or, later, the SDK client behind an adapter) offers them. */
 export interface TelemetryEvaluationApi {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CloudFormationRequest } from '../../src/orchestrator/request';
-import { ObservabilityAdminClient } from '../../src/telemetry-evaluation/observability-admin';
+import { ObservabilityAdminClient } from '../../src/shared/observability-admin';
 import {
   handleTelemetryEvaluationRequest, POLL_INTERVAL_MS, TelemetryEvaluationRuntime, WAIT_BUDGET_MS,
 } from '../../src/telemetry-evaluation/telemetry-evaluation-requests';

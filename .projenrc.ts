@@ -79,9 +79,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/lib-dynamodb@^3.952.0',
     '@aws-sdk/client-sfn@^3.952.0',
     '@aws-sdk/client-sns@^3.952.0',
-    // The hand-made ObservabilityAdmin client (src/telemetry-evaluation/observability-admin.ts) is
+    // The hand-made ObservabilityAdmin client (src/shared/observability-admin.ts) is
     // built from the SDK's own building blocks, the ones the clients above already depend on;
-    // bundled into the orchestrator function only. Replace them with
+    // bundled into the orchestrator function and the CLI (preflight) only. Replace them with
     // @aws-sdk/client-observabilityadmin once the registry serves it.
     '@smithy/signature-v4@^5.7.5',
     '@smithy/core@^3.41.1',
@@ -299,7 +299,7 @@ benchCli.exec('ts-node --project bench/tsconfig.json bench/cli.ts', { receiveArg
 // may import devDependencies (the library itself never loads them at run time).
 project.eslint?.addOverride({
   files: [
-    'src/orchestrator/**/*.ts', 'src/telemetry-evaluation/observability-admin.ts', 'src/telemetry-evaluation/telemetry-evaluation-requests.ts',
+    'src/orchestrator/**/*.ts', 'src/shared/observability-admin.ts', 'src/telemetry-evaluation/telemetry-evaluation-requests.ts',
     'src/status/**/*.ts', 'src/preflight/**/*.ts', 'src/ledger/ledger.ts', 'src/shared/log-events.ts',
   ],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },

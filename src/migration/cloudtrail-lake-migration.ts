@@ -1,4 +1,4 @@
-import { Annotations, Duration, IResolvable, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, IResolvable, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -185,6 +185,18 @@ export interface CloudTrailLakeMigrationProps {
   readonly organization?: MigrationOrganizationOptions;
 
   /**
+   * Names of existing CloudTrail telemetry rules in the migration's scope (the account, or the
+   * organisation) that the migration accepts. At deploy time any other CloudTrail rule in the scope
+   * fails the deployment, since a scope takes one CloudTrail rule and with conflicting rules none of
+   * them is applied; a rule named here is tolerated instead and reported in the
+   * `Custom::TelemetryEvaluation` answer. Name only rules whose events do not overlap the
+   * migration's (`cdk-eventdatastore-import preflight` lists the scope's rules).
+   *
+   * @default - none: any other CloudTrail rule in the scope fails the deployment
+   */
+  readonly adoptTelemetryRuleNames?: string[];
+
+  /**
    * Copy the ongoing CloudTrail log groups of the organisation into one account and region
    * (an organisation centralization rule). Needs `organization`.
    *
@@ -331,6 +343,9 @@ export class CloudTrailLakeMigration extends Construct {
       allRegions: group.some((s) => s.multiRegionEnabled !== false) ? true : undefined,
     });
     const ruleDependencies = new Map<PlannedStore, IDependable>();
+    // A list token (a CommaDelimitedList parameter, say) reaches the handler joined.
+    const adoptList = props.adoptTelemetryRuleNames ?? [];
+    const adopted = Token.isUnresolved(adoptList) ? [Fn.join(',', adoptList)] : adoptList;
     if (accountStores.length > 0) {
       const evaluation = TelemetryEvaluation.of(this, 'ACCOUNT', props.handler);
       this.telemetryRule = new observabilityadmin.CfnTelemetryRule(this, 'TelemetryRule', {
@@ -340,6 +355,7 @@ export class CloudTrailLakeMigration extends Construct {
       this.telemetryRule.node.addDependency(evaluation.resource);
       if (accountStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
       evaluation.checkCloudTrailRuleConflicts([this.telemetryRule.ruleName]);
+      evaluation.adoptCloudTrailRules(adopted);
       accountStores.forEach((s) => ruleDependencies.set(s, this.telemetryRule!));
     }
     if (organizationStores.length > 0 && parts.rules) {
@@ -351,6 +367,7 @@ export class CloudTrailLakeMigration extends Construct {
       this.organizationTelemetryRule.node.addDependency(evaluation.resource);
       if (organizationStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
       evaluation.checkCloudTrailRuleConflicts([this.organizationTelemetryRule.ruleName!]);
+      evaluation.adoptCloudTrailRules(adopted);
       organizationStores.forEach((s) => ruleDependencies.set(s, this.organizationTelemetryRule!));
     }
     this.ongoingLogGroupNames = [...new Set(stores.flatMap((s) => s.ongoingLogGroupNames))];

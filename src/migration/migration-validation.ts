@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { CloudTrailLakeMigrationProps, MigrationOrganizationOptions } from './cloudtrail-lake-migration';
 import { checkRoleName } from './member-delivery-reader';
 import { parseEventDataStoreArn } from '../event-data-store-import/validation';
+import { TELEMETRY_RULE_NAME } from '../telemetry-evaluation/contract';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
@@ -33,6 +34,7 @@ export function checkMigrationProps(props: CloudTrailLakeMigrationProps): void {
     throw new Error('historyStart is given but importHistory is false: leave historyStart out, or import the history');
   }
   if (props.organization) checkOrganization(props.organization);
+  checkAdoptedRuleNames(props.adoptTelemetryRuleNames);
   if (props.cutoverRegions !== undefined) {
     if (props.cutoverRegions.length === 0) throw new Error('cutoverRegions must not be empty; leave it out to measure the stack\'s region only');
     props.cutoverRegions.forEach((r, i) => checkRegion(`cutoverRegions[${i}]`, r));
@@ -175,4 +177,15 @@ function checkAccount(name: string, value: string): void {
 
 function checkRegion(name: string, value: string): void {
   if (!Token.isUnresolved(value) && !REGION.test(value)) throw new Error(`${name} must be a region like eu-west-1, got ${JSON.stringify(value)}`);
+}
+
+/** Rule names as the ObservabilityAdmin model allows them; tokens are left to the service. */
+function checkAdoptedRuleNames(names: string[] | undefined): void {
+  if (names === undefined || Token.isUnresolved(names)) return;
+  names.forEach((name, i) => {
+    if (Token.isUnresolved(name)) return;
+    if (!TELEMETRY_RULE_NAME.test(name)) {
+      throw new Error(`adoptTelemetryRuleNames[${i}] must be a telemetry rule name (1 to 100 letters, digits and hyphens), got ${JSON.stringify(name)}`);
+    }
+  });
 }

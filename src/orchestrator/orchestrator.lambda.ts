@@ -15,8 +15,8 @@ import { CloudFormationRequest, isCloudFormationRequest } from './request';
 import { handleRequest } from './requests';
 import { Runtime } from './runtime';
 import { runStep, StepInput } from './steps';
+import { ObservabilityAdminClient } from '../shared/observability-admin';
 import { TELEMETRY_EVALUATION_RESOURCE_TYPE } from '../telemetry-evaluation/contract';
-import { ObservabilityAdminClient } from '../telemetry-evaluation/observability-admin';
 import { handleTelemetryEvaluationRequest } from '../telemetry-evaluation/telemetry-evaluation-requests';
 
 /** Test-only: scales the function's own waits so that tests of the bundle run in seconds. Unset when deployed. */

@@ -17,7 +17,8 @@ const MAX_RESPONSE_BYTES = 4_096;
 export interface Answer {
   readonly status: 'SUCCESS' | 'FAILED';
   readonly reason?: string;
-  readonly data?: ImportAttributes;
+  /** An import's attributes, or another custom resource's (string attributes, as CloudFormation reads them). */
+  readonly data?: ImportAttributes | { readonly [attribute: string]: string };
 }
 
 /** What answering needs of the runtime: a clock for the retries and the PUT (any custom resource's handler has them). */

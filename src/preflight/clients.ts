@@ -8,6 +8,8 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { ObservabilityAdminClient } from '../shared/observability-admin';
 
 export interface PreflightClients {
   readonly cloudTrail: CloudTrailClient;
@@ -16,6 +18,8 @@ export interface PreflightClients {
   readonly sts: STSClient;
   readonly logs: CloudWatchLogsClient;
   readonly cloudFormation: CloudFormationClient;
+  /** The hand-made client the orchestrator uses too (no SDK client is available): telemetry rules. */
+  readonly observabilityAdmin: Pick<ObservabilityAdminClient, 'listTelemetryRules' | 'destroy'>;
 }
 
 /** Makes the clients for a region (undefined: the standard chain's region). */
@@ -34,6 +38,7 @@ export function standardClients(profile: string | undefined): PreflightClientFac
       sts: new STSClient(config),
       logs: new CloudWatchLogsClient(config),
       cloudFormation: new CloudFormationClient(config),
+      observabilityAdmin: new ObservabilityAdminClient({ region, credentials: profile !== undefined ? defaultProvider({ profile }) : undefined }),
     };
   };
 }

@@ -7,12 +7,14 @@
  * orchestrator's role must read the ongoing log groups (and, with `StopIngestionAfterSeconds`, stop
  * the store's ingestion).
  */
-import { StackContext } from './context';
+import { callFailed, offline, StackContext } from './context';
 import { need, Need, permissionCheck, simulatorFor } from './iam-checks';
 import { isResolved } from './intrinsics';
 import { CheckResult, couldNotCheck, fail, info, pass, warn } from './report';
 import { StoreFacts } from './store-checks';
 import { DeclaredImport, DeclaredTelemetryRule, declaredTelemetryRules, handlerRoleOf } from './template-reading';
+import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
+import { TELEMETRY_EVALUATION_RESOURCE_TYPE } from '../telemetry-evaluation/contract';
 
 /** The operators of an advanced field selector, as CloudFormation and the CloudTrail API spell them, and how they are shown. */
 const OPERATORS: ReadonlyArray<readonly [string, string]> = [
@@ -34,6 +36,62 @@ export function organizationRuleChecks(ctx: StackContext, callerAccount: string 
     `the organisation telemetry rule ${r.logicalId} is created from the management or delegated administrator account`,
     `organisation rules are created from the management or delegated administrator account; this is ${callerAccount ?? ctx.account}`,
   ));
+}
+
+/**
+ * Per scope of the stack's telemetry rules (the account, the organisation): the CloudTrail telemetry
+ * rules that exist already. A scope takes one CloudTrail rule, and the deployment fails on any
+ * other than the stack's own or those adopted (`adoptTelemetryRuleNames`), as this check does.
+ */
+export async function ruleConflictChecks(ctx: StackContext): Promise<CheckResult[]> {
+  const rules = declaredTelemetryRules(ctx.resolver);
+  const checks: CheckResult[] = [];
+  for (const organization of [false, true]) {
+    const own = rules.filter((r) => r.organization === organization);
+    if (own.length > 0) checks.push(await ruleConflictCheck(ctx, organization, own.map((r) => r.ruleName)));
+  }
+  return checks;
+}
+
+async function ruleConflictCheck(ctx: StackContext, organization: boolean, own: string[]): Promise<CheckResult> {
+  const scope = organization ? 'organisation' : 'account';
+  const id = organization ? 'rule-conflicts-organization' : 'rule-conflicts';
+  const title = `the ${scope} has no CloudTrail telemetry rule besides the stack's own (or those adopted)`;
+  if (!ctx.clients) return offline(ctx, id, title);
+  const operation = organization ? 'ListTelemetryRulesForOrganization' : 'ListTelemetryRules';
+  let found;
+  try {
+    found = await ctx.clients.observabilityAdmin.listTelemetryRules(organization);
+  } catch (e) {
+    if (classifyError(e) === 'permissions') {
+      return couldNotCheck(id, title, `access denied: ${operation} failed: ${errorName(e)}: ${errorMessage(e)}`,
+        `Run preflight with credentials that may observabilityadmin:${operation}${organization ? ' (from the management or delegated administrator account)' : ''}, ` +
+        `or list the rules by hand: \`aws observabilityadmin list-telemetry-rules${organization ? '-for-organization' : ''}\`.`);
+    }
+    return callFailed(id, title, operation, `observabilityadmin:${operation}`, e);
+  }
+  const adopted = adoptedRuleNames(ctx, organization);
+  const others = found.filter((r) => r.ResourceType === 'AWS::CloudTrail' && r.RuleName !== undefined && !own.includes(r.RuleName));
+  const accepted = others.filter((r) => adopted.includes(r.RuleName!)).map((r) => r.RuleName!);
+  const conflicts = others.filter((r) => !adopted.includes(r.RuleName!)).map((r) => r.RuleName!);
+  const adoptedText = accepted.length > 0 ? `; adopted (adoptTelemetryRuleNames): ${accepted.join(', ')}` : '';
+  if (conflicts.length === 0) {
+    return pass(id, title, `${found.length} telemetry rule${found.length === 1 ? '' : 's'} listed, no other CloudTrail rule${adoptedText}`);
+  }
+  const command = `aws observabilityadmin delete-telemetry-rule${organization ? '-for-organization' : ''} --rule-identifier <name> --region ${ctx.region}`;
+  return fail(id, title,
+    `the ${scope} already has the CloudTrail telemetry rule${conflicts.length === 1 ? '' : 's'} ${conflicts.join(', ')}: a second CloudTrail rule in a scope is ` +
+    `rejected, and with conflicting rules none of them is applied; the deployment would fail${adoptedText}`,
+    `Delete ${conflicts.length === 1 ? 'it' : 'each'} if this migration replaces it (\`${command}\`), or adopt it: ` +
+    `adoptTelemetryRuleNames: [${conflicts.map((n) => `'${n}'`).join(', ')}] on the CloudTrailLakeMigration.`);
+}
+
+/** The names the template's telemetry evaluation of the scope tolerates (its AdoptedCloudTrailRuleNames). */
+function adoptedRuleNames(ctx: StackContext, organization: boolean): string[] {
+  const evaluation = Object.values(ctx.resolver.resources).find((r) => r.Type === TELEMETRY_EVALUATION_RESOURCE_TYPE &&
+    ctx.resolver.resolve(r.Properties?.Scope) === (organization ? 'ORGANIZATION' : 'ACCOUNT'));
+  const names = ctx.resolver.resolve(evaluation?.Properties?.AdoptedCloudTrailRuleNames);
+  return typeof names === 'string' ? names.split(',').map((n) => n.trim()).filter((n) => n.length > 0 && isResolved(n)) : [];
 }
 
 /** The checks of a migration's import (one with `CutoverLogGroupNames`); none for a plain import. */

@@ -11,7 +11,7 @@ import { activeImportsCheck, importsToStart, overlapCheck } from './import-check
 import { deployedImports, StackUnderCheck } from './input';
 import { TemplateResolver, unresolved } from './intrinsics';
 import { checkKey } from './key-checks';
-import { checkMigrationImport, organizationRuleChecks } from './migration-checks';
+import { checkMigrationImport, organizationRuleChecks, ruleConflictChecks } from './migration-checks';
 import { CheckResult, couldNotCheck, ImportReport, pass, StackReport } from './report';
 import { checkStore } from './store-checks';
 import { DeclaredImport, declaredImports, templateRoles } from './template-reading';
@@ -68,6 +68,7 @@ export async function checkStack(stack: StackUnderCheck, clients: PreflightClien
     credentialsCheck(caller, account),
     await activeImportsCheck(ctx, importsToStart(imports).length),
     ...organizationRuleChecks(ctx, caller.account),
+    ...await ruleConflictChecks(ctx),
   ];
   const reports: ImportReport[] = [];
   for (const imp of imports) {

@@ -48,6 +48,8 @@ export interface DeclaredTelemetryRule {
   readonly organization: boolean;
   /** `Rule.DestinationConfiguration.CloudtrailParameters.AdvancedEventSelectors`, resolved (PascalCase, `Equals` for equalTo). */
   readonly advancedEventSelectors: unknown;
+  /** `RuleName`, resolved (it may stay unresolved). */
+  readonly ruleName: string;
 }
 
 export function declaredTelemetryRules(resolver: TemplateResolver): DeclaredTelemetryRule[] {
@@ -59,6 +61,7 @@ export function declaredTelemetryRules(resolver: TemplateResolver): DeclaredTele
         logicalId,
         organization: r.Type === ORGANIZATION_TELEMETRY_RULE_TYPE,
         advancedEventSelectors: resolver.resolve(rule.DestinationConfiguration?.CloudtrailParameters?.AdvancedEventSelectors),
+        ruleName: resolver.resolveString(r.Properties?.RuleName),
       };
     });
 }

@@ -25,7 +25,15 @@ export interface TelemetryEvaluationProperties {
    * rules "none of the rules are applied") and the request fails naming it.
    */
   readonly CloudTrailRuleNames?: string;
+  /**
+   * Comma-separated names of existing CloudTrail telemetry rules the migration adopts
+   * (`adoptTelemetryRuleNames`): tolerated, and named in the answer, instead of failing it.
+   */
+  readonly AdoptedCloudTrailRuleNames?: string;
 }
+
+/** A telemetry rule's name, as the ObservabilityAdmin model allows it. */
+export const TELEMETRY_RULE_NAME = /^[0-9A-Za-z-]{1,100}$/;
 
 /** One physical ID per scope: a change of scope is a replacement, whose Delete of the old one does nothing. */
 export function physicalIdOf(scope: TelemetryEvaluationScope): string {

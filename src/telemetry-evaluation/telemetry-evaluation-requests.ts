@@ -11,10 +11,10 @@
 import {
   isTelemetryEvaluationScope, physicalIdOf, TelemetryEvaluationProperties, TelemetryEvaluationScope,
 } from './contract';
-import type { ObservabilityAdminOperation, StartTelemetryEvaluationInput, TelemetryEvaluationState, TelemetryRuleSummary } from './observability-admin';
 import { CloudFormationRequest } from '../orchestrator/request';
 import { answer, AnswerRuntime, replyTo } from '../orchestrator/responses';
 import { classifyError, errorMessage, errorName } from '../shared/aws-errors';
+import type { ObservabilityAdminOperation, StartTelemetryEvaluationInput, TelemetryEvaluationState, TelemetryRuleSummary } from '../shared/observability-admin';
 
 /** The four calls, as the hand-made client (or, later, the SDK client behind an adapter) offers them. */
 export interface TelemetryEvaluationApi {
@@ -78,9 +78,15 @@ export async function handleTelemetryEvaluationRequest(rt: TelemetryEvaluationRu
     }
     const target = new Target(scope, event, props.AllRegions === 'true');
     await ensureRunning(rt, target);
-    const own = (props.CloudTrailRuleNames ?? '').split(',').map((n) => n.trim()).filter((n) => n.length > 0);
-    if (own.length > 0) await checkConflicts(rt, target, own);
-    await answer(rt, reply(physicalIdOf(scope)), { status: 'SUCCESS', reason: `telemetry evaluation (${scope}) is RUNNING` });
+    const own = namesIn(props.CloudTrailRuleNames);
+    const adopted = own.length > 0 ? await checkConflicts(rt, target, own, namesIn(props.AdoptedCloudTrailRuleNames)) : [];
+    const adoptedText = adopted.length > 0 ? `; adopted CloudTrail telemetry rule${adopted.length === 1 ? '' : 's'} ${adopted.join(', ')} (adoptTelemetryRuleNames)` : '';
+    await answer(rt, reply(physicalIdOf(scope)), {
+      status: 'SUCCESS',
+      reason: `telemetry evaluation (${scope}) is RUNNING${adoptedText}`,
+      // Whenever the rules were checked, so that the attribute is there to read even when nothing was adopted.
+      ...(own.length > 0 ? { data: { AdoptedCloudTrailRuleNames: adopted.join(',') } } : {}),
+    });
   } catch (error) {
     const reason = error instanceof TelemetryEvaluationFailure ? error.message : `${event.LogicalResourceId}: ${errorName(error)}: ${errorMessage(error)}`;
     await answer(rt, reply(failedId), { status: 'FAILED', reason });
@@ -154,19 +160,30 @@ async function ensureRunning(rt: TelemetryEvaluationRuntime, target: Target): Pr
   }
 }
 
-/** Another CloudTrail rule in the scope: a duplicate is rejected, and with conflicting rules none is applied. */
-async function checkConflicts(rt: TelemetryEvaluationRuntime, target: Target, own: string[]): Promise<void> {
+function namesIn(list: string | undefined): string[] {
+  return (list ?? '').split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+}
+
+/**
+ * Another CloudTrail rule in the scope: a duplicate is rejected, and with conflicting rules none is applied.
+ * Adopted rules are tolerated; returns those found.
+ */
+async function checkConflicts(rt: TelemetryEvaluationRuntime, target: Target, own: string[], adopt: string[]): Promise<string[]> {
   const operation: ObservabilityAdminOperation = target.org ? 'ListTelemetryRulesForOrganization' : 'ListTelemetryRules';
   const deadline = rt.now() + rt.retryBudgetMs;
   const rules = await call(rt, target, deadline, operation, () => rt.observabilityAdmin.listTelemetryRules(target.org));
-  const conflicts = rules.filter((r) => r.ResourceType === 'AWS::CloudTrail' && r.RuleName !== undefined && !own.includes(r.RuleName));
-  if (conflicts.length === 0) return;
+  const others = rules.filter((r) => r.ResourceType === 'AWS::CloudTrail' && r.RuleName !== undefined && !own.includes(r.RuleName));
+  const adopted = others.filter((r) => adopt.includes(r.RuleName!)).map((r) => r.RuleName!);
+  const conflicts = others.filter((r) => !adopt.includes(r.RuleName!));
+  if (adopted.length > 0) rt.log(`${target.head}: CloudTrail telemetry rules adopted (adoptTelemetryRuleNames): ${adopted.join(', ')}`);
+  if (conflicts.length === 0) return adopted;
   const named = conflicts.map((r) => `${r.RuleName}${r.RuleArn ? ` (${r.RuleArn})` : ''}`).join(', ');
   const command = `aws observabilityadmin delete-telemetry-rule${target.org ? '-for-organization' : ''} --rule-identifier <name> --region ${target.region}`;
   throw new TelemetryEvaluationFailure(`${target.head}: the ${target.org ? 'organization' : 'account'} already has the CloudTrail telemetry ` +
     `rule${conflicts.length === 1 ? '' : 's'} ${named}: a second CloudTrail rule in the same scope is rejected, and with conflicting rules none of ` +
     `them is applied, so ongoing events could stop arriving anywhere. Delete ${conflicts.length === 1 ? 'it' : 'them'} (\`${command}\`) if this ` +
-    'migration replaces it, or migrate these stores where that rule is managed; `cdk-eventdatastore-import preflight` lists them before a deployment.');
+    'migration replaces it, adopt it (the migration\'s `adoptTelemetryRuleNames`), or migrate these stores where that rule is managed; ' +
+    '`cdk-eventdatastore-import preflight` lists them before a deployment.');
 }
 
 /** Calls Start; a failed Start counts as started when the status afterwards is RUNNING or STARTING. */

@@ -40,6 +40,7 @@ export class TelemetryEvaluation extends Construct {
   public readonly resource: CustomResource;
   public readonly scope: TelemetryEvaluationScope;
   private readonly cloudTrailRuleNames: string[] = [];
+  private readonly adoptedRuleNames: string[] = [];
 
   private constructor(stack: Stack, id: string, props: TelemetryEvaluationProps, requestedBy: Construct) {
     super(stack, id);
@@ -64,6 +65,13 @@ export class TelemetryEvaluation extends Construct {
   public checkCloudTrailRuleConflicts(ownRuleNames: string[]): void {
     this.cloudTrailRuleNames.push(...ownRuleNames);
     (this.resource.node.defaultChild as CfnResource).addPropertyOverride('CloudTrailRuleNames', this.cloudTrailRuleNames.join(','));
+  }
+
+  /** Existing CloudTrail rules the conflict check tolerates (names the migration adopts). */
+  public adoptCloudTrailRules(ruleNames: string[]): void {
+    this.adoptedRuleNames.push(...ruleNames.filter((n) => !this.adoptedRuleNames.includes(n)));
+    if (this.adoptedRuleNames.length === 0) return;
+    (this.resource.node.defaultChild as CfnResource).addPropertyOverride('AdoptedCloudTrailRuleNames', this.adoptedRuleNames.join(','));
   }
 
   /** Evaluation in every region, for a rule with `AllRegions` (Start otherwise covers the current region only). */

@@ -1,3 +1,4 @@
+import * as cdk from 'aws-cdk-lib';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
@@ -45,6 +46,10 @@ describe('a store of the app, all defaults', () => {
     const ruleName = (Object.values(t.findResources('AWS::ObservabilityAdmin::TelemetryRule'))[0] as any).Properties.RuleName;
     t.hasResourceProperties('Custom::TelemetryEvaluation', { CloudTrailRuleNames: ruleName });
     expect(allStatements(t).filter((st) => JSON.stringify(st.Action).includes('observabilityadmin:ListTelemetryRules'))).toHaveLength(1);
+  });
+
+  test('no rule is adopted unless named', () => {
+    t.hasResourceProperties('Custom::TelemetryEvaluation', { AdoptedCloudTrailRuleNames: Match.absent() });
   });
 
   test('a multi-region store: telemetry evaluation is started in every region (AllRegions), as its rule covers them', () => {
@@ -354,9 +359,39 @@ describe('bad input names the prop, the value and what is valid', () => {
       /^historyStart is given but importHistory is false/],
     ['an invalid history start', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], historyStart: new Date('not a date') }),
       /^historyStart is an invalid Date/],
+    ['an adopted rule name the service would reject', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], adoptTelemetryRuleNames: ['console-rule', 'my rule'] }),
+      /^adoptTelemetryRuleNames\[1\] must be a telemetry rule name \(1 to 100 letters, digits and hyphens\), got "my rule"/],
+    ['an adopted rule name too long', (s) => new CloudTrailLakeMigration(s, 'M', { stores: [arnStore()], adoptTelemetryRuleNames: ['r'.repeat(101)] }),
+      /^adoptTelemetryRuleNames\[0\] must be a telemetry rule name/],
   ];
   test.each(cases)('%s', (_name, build, message) => {
     expect(() => build(newStack())).toThrow(message);
+  });
+
+  test('adopted rule names reach the custom resource of the scope, tokens too; an unresolved name is not judged', () => {
+    const stack = newStack();
+    const name = new cdk.CfnParameter(stack, 'RuleName').valueAsString;
+    new CloudTrailLakeMigration(stack, 'M', { stores: [arnStore()], adoptTelemetryRuleNames: ['console-cloudtrail', name] });
+    template(stack).hasResourceProperties('Custom::TelemetryEvaluation', {
+      Scope: 'ACCOUNT', AdoptedCloudTrailRuleNames: { 'Fn::Join': ['', ['console-cloudtrail,', { Ref: 'RuleName' }]] },
+    });
+  });
+
+  test('an organisation migration adopts in the organisation scope', () => {
+    const stack = newStack();
+    new CloudTrailLakeMigration(stack, 'M', {
+      stores: [MigrationSource.fromEventDataStoreArn(STORE_ARN, { advancedEventSelectors: DATA_SELECTORS, organizationEnabled: true })],
+      organization: ORG,
+      adoptTelemetryRuleNames: ['org-console-rule'],
+    });
+    template(stack).hasResourceProperties('Custom::TelemetryEvaluation', { Scope: 'ORGANIZATION', AdoptedCloudTrailRuleNames: 'org-console-rule' });
+  });
+
+  test('a list token of adopted names reaches the handler joined', () => {
+    const stack = newStack();
+    const names = new cdk.CfnParameter(stack, 'RuleNames', { type: 'CommaDelimitedList' }).valueAsList;
+    new CloudTrailLakeMigration(stack, 'M', { stores: [arnStore()], adoptTelemetryRuleNames: names });
+    template(stack).hasResourceProperties('Custom::TelemetryEvaluation', { AdoptedCloudTrailRuleNames: { 'Fn::Join': [',', { Ref: 'RuleNames' }] } });
   });
 
   test('waits of any length at any poll interval: an execution hands over before its history fills, so no budget is checked', () => {

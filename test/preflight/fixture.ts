@@ -15,12 +15,14 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { App, Stack } from 'aws-cdk-lib';
 import { PreflightClients } from '../../src/preflight/clients';
 import { PreflightJson } from '../../src/preflight/report';
+import { ObservabilityAdminClient } from '../../src/shared/observability-admin';
 import { main } from '../../src/status/cli';
 import { CloudFormationStackStandIn } from '../stand-in/cloudformation-stack-stand-in';
 import { CloudTrailStandIn } from '../stand-in/cloudtrail-stand-in';
 import { CloudWatchLogsStandIn } from '../stand-in/cloudwatch-logs-stand-in';
 import { IamStandIn } from '../stand-in/iam-stand-in';
 import { KmsStandIn } from '../stand-in/kms-stand-in';
+import { ObservabilityAdminStandIn } from '../stand-in/observability-admin-stand-in';
 import { FakeStream } from '../status/helpers';
 
 export const ACCOUNT = '111111111111';
@@ -28,6 +30,7 @@ export const REGION = 'us-east-1';
 export const STACK = 'ImportStack';
 export const STORE_ID = '0b4f7f2a-7a4d-4d4e-9c1e-5c3b2f6d8e90';
 export const STORE_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:eventdatastore/${STORE_ID}`;
+const TEST_CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 /** 2025 in full, epoch milliseconds. */
 export const YEAR_2025 = { start: Date.UTC(2025, 0, 1), end: Date.UTC(2026, 0, 1) };
@@ -53,14 +56,15 @@ export interface RunResult {
 
 export class PreflightFixture {
   public static async start(): Promise<PreflightFixture> {
-    const [cloudTrail, kms, iam, cloudFormation, logs] = await Promise.all([
+    const [cloudTrail, kms, iam, cloudFormation, logs, observabilityAdmin] = await Promise.all([
       CloudTrailStandIn.start(),
       KmsStandIn.start(),
       IamStandIn.start(ACCOUNT),
       CloudFormationStackStandIn.start(),
       CloudWatchLogsStandIn.start({ region: REGION, account: ACCOUNT }),
+      ObservabilityAdminStandIn.start({ region: REGION, credentials: TEST_CREDENTIALS }),
     ]);
-    return new PreflightFixture(cloudTrail, kms, iam, cloudFormation, logs);
+    return new PreflightFixture(cloudTrail, kms, iam, cloudFormation, logs, observabilityAdmin);
   }
 
   private readonly directories: string[] = [];
@@ -71,11 +75,12 @@ export class PreflightFixture {
     public readonly iam: IamStandIn,
     public readonly cloudFormation: CloudFormationStackStandIn,
     public readonly logs: CloudWatchLogsStandIn,
+    public readonly observabilityAdmin: ObservabilityAdminStandIn,
   ) {}
 
   /** Real SDK clients for the stand-ins; `region` undefined stands for the configured one. */
   public clients(region: string | undefined): PreflightClients {
-    const config = (endpoint: string) => ({ endpoint, region: region ?? REGION, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
+    const config = (endpoint: string) => ({ endpoint, region: region ?? REGION, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
     return {
       cloudTrail: new CloudTrailClient(config(this.cloudTrail.endpoint)),
       kms: new KMSClient(config(this.kms.endpoint)),
@@ -83,6 +88,9 @@ export class PreflightFixture {
       sts: new STSClient(config(this.iam.endpoint)),
       logs: new CloudWatchLogsClient(config(this.logs.endpoint)),
       cloudFormation: new CloudFormationClient(config(this.cloudFormation.endpoint)),
+      observabilityAdmin: new ObservabilityAdminClient({
+        endpoint: this.observabilityAdmin.endpoint, region: region ?? REGION, credentials: TEST_CREDENTIALS,
+      }),
     };
   }
 
@@ -113,7 +121,11 @@ export class PreflightFixture {
 
   public async stop(): Promise<void> {
     this.directories.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-    await Promise.all([this.cloudTrail.stop(), this.kms.stop(), this.iam.stop(), this.cloudFormation.stop(), this.logs.stop()]);
+    await Promise.all([
+      this.cloudTrail.stop(), this.kms.stop(), this.iam.stop(), this.cloudFormation.stop(), this.logs.stop(), this.observabilityAdmin.stop(),
+    ]);
+    // The hand-made client's requests are as the service documents them (and signed).
+    expect(this.observabilityAdmin.shapeViolations).toEqual([]);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
-import { ACCOUNT, checksById, editTemplate, PreflightFixture, REGION, stackChecksById, STORE_ARN } from './fixture';
+import { ACCOUNT, checksById, editTemplate, PreflightFixture, readTemplate, REGION, stackChecksById, STORE_ARN } from './fixture';
 import { CloudTrailLakeMigrationProps, CloudTrailLakeMigration, EventDataStoreImport, ImportSource, MigrationSource } from '../../src';
 import { TemplateResolver } from '../../src/preflight/intrinsics';
 import { handlerRoleOf, templateRoles } from '../../src/preflight/template-reading';
@@ -75,7 +75,8 @@ test('selectors that match the store\'s (any names, any order): pass; the store 
   expect(checks['migration-permissions']).toMatchObject({ outcome: 'pass' });
   expect(checks['migration-permissions'].detail).toContain(`logs:FilterLogEvents on arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${MANAGEMENT}`);
   expect(checks['migration-permissions'].detail).toContain(`logs:FilterLogEvents on arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${DATA}`);
-  expect(Object.keys(stackChecks)).toEqual(['credentials', 'active-imports']);
+  expect(Object.keys(stackChecks)).toEqual(['credentials', 'active-imports', 'rule-conflicts']);
+  expect(stackChecks['rule-conflicts']).toEqual(expect.objectContaining({ outcome: 'pass', detail: '0 telemetry rules listed, no other CloudTrail rule' }));
 });
 
 test('selectors that differ: a failing check naming the store, both sides shown compactly', async () => {
@@ -151,4 +152,67 @@ test('a plain import has none of the migration checks', async () => {
   expect(Object.keys(checksById(report)).filter((id) => id.startsWith('migration-'))).toEqual([]);
   expect(Object.keys(stackChecksById(report))).toEqual(['credentials', 'active-imports']);
   expect(report.summary).not.toHaveProperty('info');
+});
+
+describe('conflicting CloudTrail telemetry rules (ListTelemetryRules, ListTelemetryRulesForOrganization)', () => {
+  const ORG = { organizationId: 'o-a1b2c3d4e5', managementAccountId: ACCOUNT };
+  const rule = (name: string, resourceType = 'AWS::CloudTrail') =>
+    ({ RuleName: name, RuleArn: `arn:aws:observabilityadmin:${REGION}:${ACCOUNT}:telemetry-rule/${name}`, ResourceType: resourceType, TelemetryType: 'Logs' });
+  const ownRuleName = (dir: string) =>
+    Object.values<any>(readTemplate(dir).Resources).find((r) => r.Type === 'AWS::ObservabilityAdmin::TelemetryRule').Properties.RuleName as string;
+
+  beforeEach(() => {
+    fx.cloudTrail.addStore({ arn: STORE_ARN, retentionPeriod: 2557, advancedEventSelectors: STORE_SELECTORS });
+  });
+
+  test('another CloudTrail rule in the account: a failing check naming it, the delete command and the adopt option', async () => {
+    fx.observabilityAdmin.rules.ACCOUNT.push(rule('vpc-flow-logs', 'AWS::EC2::VPC'), rule('console-cloudtrail'), rule('team-cloudtrail'));
+    const { code, stackChecks } = await migrationChecks();
+    expect(code).toBe(1);
+    expect(stackChecks['rule-conflicts']).toEqual({
+      id: 'rule-conflicts',
+      title: 'the account has no CloudTrail telemetry rule besides the stack\'s own (or those adopted)',
+      outcome: 'fail',
+      detail: 'the account already has the CloudTrail telemetry rules console-cloudtrail, team-cloudtrail: a second CloudTrail rule in a scope is rejected, ' +
+        'and with conflicting rules none of them is applied; the deployment would fail',
+      fix: `Delete each if this migration replaces it (\`aws observabilityadmin delete-telemetry-rule --rule-identifier <name> --region ${REGION}\`), ` +
+        'or adopt it: adoptTelemetryRuleNames: [\'console-cloudtrail\', \'team-cloudtrail\'] on the CloudTrailLakeMigration.',
+    });
+    // Every page is read (two rules a page).
+    expect(fx.observabilityAdmin.operations()).toEqual(['ListTelemetryRules', 'ListTelemetryRules']);
+  });
+
+  test('the stack\'s own rule (a redeploy) and an adopted one: pass, naming the adopted one; one not adopted still fails', async () => {
+    const dir = fx.synth((stack) => migrationOf(stack, { adoptTelemetryRuleNames: ['console-cloudtrail'] }));
+    fx.observabilityAdmin.rules.ACCOUNT.push(rule(ownRuleName(dir)), rule('console-cloudtrail'));
+    const first = stackChecksById((await fx.json([dir])).report);
+    expect(first['rule-conflicts']).toMatchObject({ outcome: 'pass', detail: '2 telemetry rules listed, no other CloudTrail rule; adopted (adoptTelemetryRuleNames): console-cloudtrail' });
+
+    fx.observabilityAdmin.rules.ACCOUNT.push(rule('team-cloudtrail'));
+    const second = stackChecksById((await fx.json([dir])).report);
+    expect(second['rule-conflicts'].outcome).toBe('fail');
+    expect(second['rule-conflicts'].detail).toMatch(/^the account already has the CloudTrail telemetry rule team-cloudtrail: .*; adopted \(adoptTelemetryRuleNames\): console-cloudtrail$/);
+  });
+
+  test('access denied: could-not-check, saying so and which action preflight needs', async () => {
+    fx.observabilityAdmin.denied.add('ListTelemetryRules');
+    const { code, stackChecks } = await migrationChecks();
+    expect(code).toBe(2);
+    expect(stackChecks['rule-conflicts'].outcome).toBe('could-not-check');
+    expect(stackChecks['rule-conflicts'].detail).toMatch(/^access denied: ListTelemetryRules failed: AccessDeniedException: /);
+    expect(stackChecks['rule-conflicts'].fix).toBe('Run preflight with credentials that may observabilityadmin:ListTelemetryRules, ' +
+      'or list the rules by hand: `aws observabilityadmin list-telemetry-rules`.');
+  });
+
+  test('an organisation rule: the organisation\'s rules are listed, not the account\'s', async () => {
+    fx.observabilityAdmin.rules.ORGANIZATION.push(rule('org-cloudtrail'));
+    fx.observabilityAdmin.rules.ACCOUNT.push(rule('account-cloudtrail'));
+    fx.cloudTrail.addStore({ arn: STORE_ARN, retentionPeriod: 2557, advancedEventSelectors: STORE_SELECTORS, organizationEnabled: true });
+    const { stackChecks } = await migrationChecks({ organizationEnabled: true, organization: ORG });
+    expect(stackChecks['rule-conflicts']).toBeUndefined();
+    expect(stackChecks['rule-conflicts-organization']).toMatchObject({ outcome: 'fail' });
+    expect(stackChecks['rule-conflicts-organization'].detail).toMatch(/^the organisation already has the CloudTrail telemetry rule org-cloudtrail: /);
+    expect(stackChecks['rule-conflicts-organization'].fix).toContain('aws observabilityadmin delete-telemetry-rule-for-organization --rule-identifier <name>');
+    expect(fx.observabilityAdmin.operations()).toEqual(['ListTelemetryRulesForOrganization']);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { ObservabilityAdminStandIn } from './observability-admin-stand-in';
 import { classifyError, describeFailure, errorName } from '../../src/shared/aws-errors';
-import { endpointFor, ObservabilityAdminClient, ObservabilityAdminServiceError } from '../../src/telemetry-evaluation/observability-admin';
+import { endpointFor, ObservabilityAdminClient, ObservabilityAdminServiceError } from '../../src/shared/observability-admin';
 
 const CREDENTIALS = { accessKeyId: 'AKIDSTANDIN', secretAccessKey: 'stand-in-secret' };
 

@@ -71,3 +71,19 @@ test('an access denial reaches CloudFormation as a FAILED answer naming the acti
   expect(first.response?.Reason).toMatch(/lacks observabilityadmin:StartTelemetryEvaluation/);
   expect(first.response?.Reason).toContain('aws observabilityadmin start-telemetry-evaluation');
 });
+
+test('the bundle tolerates an adopted CloudTrail rule and still fails on one not adopted', async () => {
+  const [logicalId] = world.resources;
+  const rule = (name: string) => ({ RuleName: name, RuleArn: `arn:aws:observabilityadmin:${REGION}:${ACCOUNT}:telemetry-rule/${name}`, ResourceType: 'AWS::CloudTrail', TelemetryType: 'Logs' });
+  standIn.rules.ACCOUNT.push(rule('Stack-Migration-1A2B'), rule('console-cloudtrail'));
+  const properties = { ...world.properties(), CloudTrailRuleNames: 'Stack-Migration-1A2B', AdoptedCloudTrailRuleNames: 'console-cloudtrail' };
+  const { first } = await seq.createStack(world.driver, logicalId, properties);
+  expect(first.status).toBe('SUCCESS');
+  expect(first.response?.Reason).toContain('adopted CloudTrail telemetry rule console-cloudtrail');
+  expect(first.response?.Data).toEqual({ AdoptedCloudTrailRuleNames: 'console-cloudtrail' });
+
+  standIn.rules.ACCOUNT.push(rule('team-cloudtrail'));
+  const { first: updated } = await seq.updateStack(world.driver, logicalId, properties);
+  expect(updated.status).toBe('FAILED');
+  expect(updated.response?.Reason).toMatch(/already has the CloudTrail telemetry rule team-cloudtrail/);
+});

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CloudFormationRequest } from '../../src/orchestrator/request';
-import { ObservabilityAdminClient } from '../../src/telemetry-evaluation/observability-admin';
+import { ObservabilityAdminClient } from '../../src/shared/observability-admin';
 import {
   handleTelemetryEvaluationRequest, POLL_INTERVAL_MS, TelemetryEvaluationRuntime, WAIT_BUDGET_MS,
 } from '../../src/telemetry-evaluation/telemetry-evaluation-requests';
@@ -21,6 +21,7 @@ interface Response {
   readonly RequestId: string;
   readonly StackId: string;
   readonly LogicalResourceId: string;
+  readonly Data?: Record<string, string>;
 }
 
 let standIn: ObservabilityAdminStandIn;
@@ -158,8 +159,15 @@ describe('rules that cover every region (AllRegions)', () => {
 });
 
 describe('conflicting CloudTrail telemetry rules (CloudTrailRuleNames: the stack\'s own)', () => {
-  const withOwn = (scope: string, own: string) =>
-    event('Create', scope, { ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:Orchestrator', Scope: scope, CloudTrailRuleNames: own } as any });
+  const withOwn = (scope: string, own: string, adopted?: string) =>
+    event('Create', scope, {
+      ResourceProperties: {
+        ServiceToken: 'arn:aws:lambda:us-east-1:111122223333:function:Orchestrator',
+        Scope: scope,
+        CloudTrailRuleNames: own,
+        ...(adopted !== undefined ? { AdoptedCloudTrailRuleNames: adopted } : {}),
+      } as any,
+    });
   const rule = (name: string, resourceType = 'AWS::CloudTrail') =>
     ({ RuleName: name, RuleArn: `arn:aws:observabilityadmin:us-east-1:111122223333:telemetry-rule/${name}`, ResourceType: resourceType, TelemetryType: 'Logs' });
 
@@ -178,6 +186,32 @@ describe('conflicting CloudTrail telemetry rules (CloudTrailRuleNames: the stack
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toMatch(/the account already has the CloudTrail telemetry rule console-cloudtrail \(arn:aws:observabilityadmin:us-east-1:111122223333:telemetry-rule\/console-cloudtrail\): a second CloudTrail rule in the same scope is rejected, and with conflicting rules none of them is applied/);
     expect(answer.Reason).toContain('aws observabilityadmin delete-telemetry-rule --rule-identifier <name> --region us-east-1');
+  });
+
+  test('an adopted rule (AdoptedCloudTrailRuleNames) is tolerated and reported in the Reason and Data', async () => {
+    standIn.set('ACCOUNT', 'RUNNING');
+    standIn.rules.ACCOUNT.push(rule('Stack-Migration-1A2B'), rule('console-cloudtrail'));
+    const answer = await run(withOwn('ACCOUNT', 'Stack-Migration-1A2B', 'console-cloudtrail,not-there'));
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'telemetry-evaluation-account' });
+    expect(answer.Reason).toBe('telemetry evaluation (ACCOUNT) is RUNNING; adopted CloudTrail telemetry rule console-cloudtrail (adoptTelemetryRuleNames)');
+    // Only the rules found are reported: a name adopted but absent is not.
+    expect(answer.Data).toEqual({ AdoptedCloudTrailRuleNames: 'console-cloudtrail' });
+  });
+
+  test('adopting one rule does not tolerate another: FAILED naming only the one not adopted, and the adopt option', async () => {
+    standIn.set('ACCOUNT', 'RUNNING');
+    standIn.rules.ACCOUNT.push(rule('Stack-Migration-1A2B'), rule('console-cloudtrail'), rule('team-cloudtrail'));
+    const answer = await run(withOwn('ACCOUNT', 'Stack-Migration-1A2B', 'console-cloudtrail'));
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toMatch(/already has the CloudTrail telemetry rule team-cloudtrail \(arn:[^)]+\): a second/);
+    expect(answer.Reason).not.toContain('console-cloudtrail');
+    expect(answer.Reason).toContain('adopt it (the migration\'s `adoptTelemetryRuleNames`)');
+  });
+
+  test('with no other rule, the attribute is there and empty', async () => {
+    standIn.set('ACCOUNT', 'RUNNING');
+    const answer = await run(withOwn('ACCOUNT', 'Stack-Migration-1A2B', 'console-cloudtrail'));
+    expect(answer).toMatchObject({ Status: 'SUCCESS', Reason: 'telemetry evaluation (ACCOUNT) is RUNNING', Data: { AdoptedCloudTrailRuleNames: '' } });
   });
 
   test('the organisation: its rules are listed with ListTelemetryRulesForOrganization', async () => {

@@ -251,6 +251,11 @@ const bench = project.addTask('bench', {
 });
 bench.spawn(project.tasks.tryFind('bundle')!);
 bench.exec('ts-node --project bench/tsconfig.json bench/run.ts', { receiveArgs: true });
+const benchScale = project.addTask('bench:scale', {
+  description: 'Measure the per-stack maxima of each configuration (stores per stack within every limit, template bytes per import); rewrites that section of docs/BENCHMARKS.md (--print: print it)',
+});
+benchScale.spawn(project.tasks.tryFind('bundle')!);
+benchScale.exec('ts-node --project bench/tsconfig.json bench/scale.ts', { receiveArgs: true });
 
 // The orchestrator function's SDK clients (and the hand-made ObservabilityAdmin client's building blocks) are bundled into its asset by esbuild at build time: its
 // sources may import devDependencies (the package itself never loads them at run time).

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { checkBundle, runBundleBenchmarks } from './bundle';
 import { runDeployTimeBenchmark } from './deploy-time';
 import { Machine, renderReport, Settings } from './report';
+import { runScaleBenchmarks, scaleSection, withScaleSection } from './scale';
 import { measureVariant, runSynthBenchmarks } from './synth';
 import { REPO_ROOT } from './util';
 
@@ -61,9 +62,14 @@ function main(): void {
   const destroy = measureVariant('library-destroy', settings.counts);
   const bundle = runBundleBenchmarks({ loadRuns: settings.loadRuns, log });
   const deployTime = runDeployTimeBenchmark(settings.deployTime, log);
+  log('scale: the per-stack maxima of each configuration (bisection)');
+  const scale = runScaleBenchmarks(log);
   const durationSeconds = (performance.now() - started) / 1000;
 
-  const report = renderReport({ settings, machine: machine(loadBefore), durationSeconds, synth, destroy, bundle, deployTime });
+  const report = withScaleSection(
+    renderReport({ settings, machine: machine(loadBefore), durationSeconds, synth, destroy, bundle, deployTime }),
+    scaleSection(scale),
+  );
   if (quick && outIndex < 0) {
     process.stdout.write(report);
   } else {

@@ -332,7 +332,7 @@ export class Orchestrator extends Construct {
   public allowDeleteLogGroup(eventDataStoreArn: string, eventDataStoreId: string, where: StoreEnvironment): void {
     // One pattern for both spellings of the name (`aws/cloudtrail/<id>`, `/aws/cloudtrail/<id>`) and both
     // ARN forms (`<name>`, `<name>:*`): one resource per store keeps DESTROY within the policy quotas
-    // as far as RETAIN goes. Store IDs have a fixed length, so `<id>*` adds only names that extend it.
+    // up to CloudFormation's 500 resources. Store IDs have a fixed length, so `<id>*` adds only names that extend it.
     const logGroup = Stack.of(this).formatArn({
       partition: where.partition, region: where.region, account: where.account, service: 'logs', resource: 'log-group', resourceName: `*aws/cloudtrail/${eventDataStoreId}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });

@@ -293,6 +293,11 @@ const benchCli = project.addTask('bench:cli', {
 });
 benchCli.spawn(bundleCli);
 benchCli.exec('ts-node --project bench/tsconfig.json bench/cli.ts', { receiveArgs: true });
+const benchScale = project.addTask('bench:scale', {
+  description: 'Measure the per-stack maxima of each configuration (stores per stack within every limit, template bytes per import); rewrites that section of docs/BENCHMARKS.md (--print: print it)',
+});
+benchScale.spawn(project.tasks.tryFind('bundle')!);
+benchScale.exec('ts-node --project bench/tsconfig.json bench/scale.ts', { receiveArgs: true });
 
 // The orchestrator function's and the CLI's SDK clients (and the hand-made ObservabilityAdmin
 // client's building blocks) are bundled into their assets by esbuild at build time: their sources

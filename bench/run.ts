@@ -19,6 +19,7 @@ import { checkBundle, runBundleBenchmarks } from './bundle';
 import { runCliBenchmark } from './cli';
 import { runDeployTimeBenchmark } from './deploy-time';
 import { Machine, renderReport, Settings } from './report';
+import { runScaleBenchmarks, scaleSection, withScaleSection } from './scale';
 import { measureVariant, runSynthBenchmarks } from './synth';
 import { REPO_ROOT } from './util';
 
@@ -63,9 +64,14 @@ function main(): void {
   const bundle = runBundleBenchmarks({ loadRuns: settings.loadRuns, log });
   const deployTime = runDeployTimeBenchmark(settings.deployTime, log);
   const cli = runCliBenchmark({ log });
+  log('scale: the per-stack maxima of each configuration (bisection)');
+  const scale = runScaleBenchmarks(log);
   const durationSeconds = (performance.now() - started) / 1000;
 
-  const report = renderReport({ settings, machine: machine(loadBefore), durationSeconds, synth, destroy, bundle, deployTime, cli });
+  const report = withScaleSection(
+    renderReport({ settings, machine: machine(loadBefore), durationSeconds, synth, destroy, bundle, deployTime, cli }),
+    scaleSection(scale),
+  );
   if (quick && outIndex < 0) {
     process.stdout.write(report);
   } else {

@@ -14,8 +14,8 @@ export const SIDES: readonly Side[] = ['library', 'baseline'];
 
 /** CloudFormation's limits (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html). */
 export const CFN_LIMITS = {
-  /** Template body in an S3 object (what the CDK CLI uploads to the bootstrap bucket). */
-  templateBytesS3: 1_048_576,
+  /** Template body in an S3 object (what the CDK CLI uploads to the bootstrap bucket; aws-cdk-lib checks the same 1,000,000). */
+  templateBytesS3: 1_000_000,
   /** Template body passed directly in the request (TemplateBody). */
   templateBytesDirect: 51_200,
   resources: 500,

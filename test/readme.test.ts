@@ -6,8 +6,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ts from 'typescript';
 import * as library from '../src';
 import { synthesize } from './compliance/configurations';
@@ -98,6 +100,36 @@ describe('the README\'s migration example', () => {
     expect(nag(stack.node.root)).toEqual([]);
     // Not a pack that checks nothing: without the acknowledgements, the library's known findings show.
     expect(nag(stack.node.root, { ignoreAcknowledgements: true }).length).toBeGreaterThan(0);
+  });
+
+  test('the README states the overlap exactly: the earlier group of a store with management and data events duplicates more than cutoverOverlap', () => {
+    expect(README).not.toContain('at most the events of `cutoverOverlap` are in both');
+    expect(README.replace(/\s+/g, ' ')).toContain('it is `cutoverOverlap` plus the time between the two first events');
+  });
+
+  test('the README\'s IAM table lists every action the orchestrator function of a migration is granted', () => {
+    const table = README.slice(README.indexOf('## The IAM it grants, and why'), README.indexOf('KMS keys are recognised in every form'));
+    const app = new App();
+    const s = new Stack(app, 'IamTable', { env: { account: '111111111111', region: 'us-east-1' } });
+    new library.CloudTrailLakeMigration(s, 'M', {
+      stores: [
+        library.MigrationSource.fromEventDataStore(new cloudtrail.CfnEventDataStore(s, 'OrgStore', { organizationEnabled: true })),
+        library.MigrationSource.fromEventDataStore(new cloudtrail.CfnEventDataStore(s, 'Store', {})),
+      ],
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '111111111111' },
+      stopLakeIngestion: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      ongoingEncryptionKey: new kms.Key(s, 'Key'),
+    });
+    const policies = Object.values(Template.fromStack(s).findResources('AWS::IAM::ManagedPolicy')) as any[];
+    const handlerActions = policies
+      .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('HandlerRole'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat()));
+    expect(handlerActions).toContain('organizations:EnableAWSServiceAccess');
+    for (const action of new Set<string>(handlerActions)) {
+      expect(`${action}: ${table.includes(`\`${action}\``) || table.includes(`\`${action.split(':')[1]}\``)}`).toBe(`${action}: true`);
+    }
+    expect(table).toContain('logs.<region>.amazonaws.com');
   });
 
   test('the README says how many queries it saves', () => {

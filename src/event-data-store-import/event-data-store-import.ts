@@ -135,6 +135,7 @@ export class EventDataStoreImport extends Construct {
   private readonly resource: CustomResource;
   private readonly waits: boolean;
   private readonly orchestrator: Orchestrator;
+  private readonly storePartition?: string;
   private readonly storeRegion?: string;
   private readonly storeAccount?: string;
   private readonly retention: Pick<BoundImportSource, 'retentionDays' | 'retentionOrigin'>;
@@ -161,8 +162,9 @@ export class EventDataStoreImport extends Construct {
     this.eventDataStoreArn = source.eventDataStoreArn;
 
     this.destinationLogGroupName = destinationLogGroupName(storeArn.id);
+    // The store's own partition, when its ARN is literal: literal ARNs keep the template small.
     const logGroupArn = (name: string) => stack.formatArn({
-      service: 'logs', region: storeArn.region, account: storeArn.account, resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      partition: storeArn.partition, service: 'logs', region: storeArn.region, account: storeArn.account, resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     // A literal store ARN in a stack of known account and region gives a literal log group ARN
     // (readable findings and outputs); otherwise the stack's own, whose grants stay identity-based too.
@@ -176,6 +178,7 @@ export class EventDataStoreImport extends Construct {
 
     const orchestrator = Orchestrator.of(this, props.handler);
     this.orchestrator = orchestrator;
+    this.storePartition = storeArn.partition;
     this.storeRegion = storeArn.region;
     this.storeAccount = storeArn.account;
     let importRoleDependency: Construct | undefined;
@@ -198,7 +201,7 @@ export class EventDataStoreImport extends Construct {
     }
     if (props.notificationTopic) orchestrator.allowPublish(props.notificationTopic);
     if (removalPolicy === RemovalPolicy.DESTROY) {
-      orchestrator.allowDeleteLogGroup(source.eventDataStoreArn, storeArn.id, storeArn.region, storeArn.account);
+      orchestrator.allowDeleteLogGroup(source.eventDataStoreArn, storeArn.id, storeArn);
     }
 
     const properties: ImportResourceProperties = {
@@ -273,10 +276,11 @@ export class EventDataStoreImport extends Construct {
     resource.addPropertyOverride('CutoverLogGroupNames', cutover.logGroupNames.join(','));
     resource.addPropertyOverride('CutoverOverlapSeconds', String(cutover.overlap.toSeconds()));
     resource.addPropertyOverride('CutoverTimeoutSeconds', String(cutover.timeout.toSeconds()));
-    this.orchestrator.allowReadOngoingEvents(cutover.logGroupNames, this.storeRegion, this.storeAccount);
+    const ongoingAt = (region: string | undefined) => ({ partition: this.storePartition, region, account: this.storeAccount });
+    this.orchestrator.allowReadOngoingEvents(cutover.logGroupNames, ongoingAt(this.storeRegion));
     if (cutover.regions && cutover.regions.length > 0) {
       resource.addPropertyOverride('CutoverRegions', cutover.regions.join(','));
-      for (const region of cutover.regions) this.orchestrator.allowReadOngoingEvents(cutover.logGroupNames, region, this.storeAccount);
+      for (const region of cutover.regions) this.orchestrator.allowReadOngoingEvents(cutover.logGroupNames, ongoingAt(region));
     }
     if (cutover.memberAccounts) {
       resource.addPropertyOverride('CutoverMemberAccounts', cutover.memberAccounts.accountIds.join(','));

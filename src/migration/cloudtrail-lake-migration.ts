@@ -1,4 +1,6 @@
-import { Annotations, Duration, Fn, IResolvable, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Fn, IResolvable, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as observabilityadmin from 'aws-cdk-lib/aws-observabilityadmin';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -11,6 +13,7 @@ import { checkMigrationProps, checkStoreEnvironment, OrganizationParts, organiza
 import { EventDataStoreImport } from '../event-data-store-import/event-data-store-import';
 import { checkHistoryStart, warn } from '../event-data-store-import/validation';
 import { ImportHandlerOptions } from '../orchestrator/orchestrator-options';
+import { checkStackLimits, STACK_LIMITS } from '../shared/stack-limits';
 import { TelemetryEvaluation } from '../telemetry-evaluation/telemetry-evaluation';
 
 /** The organisation of organisation event data stores. */
@@ -79,7 +82,9 @@ export interface MigrationCentralizationOptions {
   readonly sourceRegions?: string[];
 
   /**
-   * A customer managed key in the destination account that encrypts the copies.
+   * A customer managed key in the destination account and region that encrypts every copy the
+   * rule creates (its `EncryptionScope` is `NEW_DESTINATION_LOG_GROUPS`: the ongoing CloudTrail
+   * groups are encrypted with keys owned by AWS, which the default scope would leave as they are).
    *
    * @default - keys owned by AWS
    */
@@ -91,6 +96,14 @@ export interface MigrationCentralizationOptions {
    * @default - no backup copy
    */
   readonly backupRegion?: string;
+
+  /**
+   * A customer managed key in the destination account and `backupRegion` that encrypts the backup
+   * copies. Required with `destinationKmsKeyArn` and `backupRegion` (KMS keys are regional).
+   *
+   * @default - keys owned by AWS (only without `destinationKmsKeyArn`)
+   */
+  readonly backupKmsKeyArn?: string;
 
   /**
    * Copy log groups encrypted with a customer managed key too.
@@ -169,11 +182,22 @@ export interface CloudTrailLakeMigrationProps {
   readonly parallelRun?: Duration;
 
   /**
-   * How long the ongoing log groups keep events (the telemetry rule's retention).
+   * How long the ongoing log groups keep events (the telemetry rule's retention): 1 day to 10 years
+   * (`RetentionDays.INFINITE` is not allowed).
    *
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly ongoingRetention?: logs.RetentionDays;
+
+  /**
+   * A customer managed key that encrypts the ongoing log groups the telemetry rules create (the
+   * rule destination's `KmsKeyArn`), in the stack's region. Its key policy must let CloudWatch Logs
+   * use it for those log groups: for a `kms.Key` of this app the construct adds that statement; for
+   * an imported key, add it yourself (see the README).
+   *
+   * @default - CloudWatch Logs' default encryption
+   */
+  readonly ongoingEncryptionKey?: kms.IKey;
 
   /**
    * The organisation, for organisation event data stores: their events keep flowing through an
@@ -311,6 +335,7 @@ export class CloudTrailLakeMigration extends Construct {
     super(scope, id);
     checkMigrationProps(props);
     if (props.historyStart !== undefined) checkHistoryStart(this, props.historyStart.getTime());
+    checkStackLimits(this);
     this.cutoverOverlap = props.cutoverOverlap ?? DEFAULT_CUTOVER_OVERLAP;
     const importHistory = props.importHistory ?? true;
 
@@ -331,6 +356,7 @@ export class CloudTrailLakeMigration extends Construct {
     this.checkCutoverRegions(props, stores);
 
     const retentionInDays = props.ongoingRetention ?? logs.RetentionDays.ONE_YEAR;
+    const ongoingKey = props.ongoingEncryptionKey;
     const ruleOf = (group: PlannedStore[]) => ({
       resourceType: 'AWS::CloudTrail',
       telemetryType: 'Logs',
@@ -353,6 +379,8 @@ export class CloudTrailLakeMigration extends Construct {
         rule: ruleOf(accountStores),
       });
       this.telemetryRule.node.addDependency(evaluation.resource);
+      // aws-cdk-lib 2.257's L1 has no KmsKeyArn in the destination configuration.
+      if (ongoingKey) this.telemetryRule.addPropertyOverride('Rule.DestinationConfiguration.KmsKeyArn', ongoingKey.keyArn);
       if (accountStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
       evaluation.checkCloudTrailRuleConflicts([this.telemetryRule.ruleName]);
       evaluation.adoptCloudTrailRules(adopted);
@@ -365,12 +393,14 @@ export class CloudTrailLakeMigration extends Construct {
         rule: { ...ruleOf(organizationStores), scope: props.organization?.ruleScope },
       });
       this.organizationTelemetryRule.node.addDependency(evaluation.resource);
+      if (ongoingKey) this.organizationTelemetryRule.addPropertyOverride('Rule.DestinationConfiguration.KmsKeyArn', ongoingKey.keyArn);
       if (organizationStores.some((s) => s.multiRegionEnabled !== false)) evaluation.coverAllRegions();
       evaluation.checkCloudTrailRuleConflicts([this.organizationTelemetryRule.ruleName!]);
       evaluation.adoptCloudTrailRules(adopted);
       organizationStores.forEach((s) => ruleDependencies.set(s, this.organizationTelemetryRule!));
     }
     this.ongoingLogGroupNames = [...new Set(stores.flatMap((s) => s.ongoingLogGroupNames))];
+    if (ongoingKey) this.allowLogsToUseKey(ongoingKey, organizationStores.length > 0, stores.some((s) => s.multiRegionEnabled !== false));
 
     this.imports = importHistory ? importedStores.map((s) => this.importHistory(s, props, ruleDependencies.get(s))) : [];
     this.historyLogGroupNames = this.imports.map((i) => i.destinationLogGroupName);
@@ -489,22 +519,61 @@ export class CloudTrailLakeMigration extends Construct {
             logsEncryptionConfiguration: c.destinationKmsKeyArn
               ? { encryptionStrategy: 'CUSTOMER_MANAGED', kmsKeyArn: c.destinationKmsKeyArn }
               : { encryptionStrategy: 'AWS_OWNED' },
-            backupConfiguration: c.backupRegion ? { region: c.backupRegion } : undefined,
+            backupConfiguration: c.backupRegion ? { region: c.backupRegion, kmsKeyArn: c.backupKmsKeyArn } : undefined,
           },
         },
       },
     });
+    // The default scope (ENCRYPTED_SOURCE_ONLY) would leave the copies of AWS-owned-encrypted groups,
+    // the ongoing CloudTrail groups, AWS-owned: encrypt every copy the rule creates. aws-cdk-lib 2.257's L1 lacks the property.
+    if (c.destinationKmsKeyArn) {
+      rule.addPropertyOverride('Rule.Destination.DestinationLogsConfiguration.LogsEncryptionConfiguration.EncryptionScope', 'NEW_DESTINATION_LOG_GROUPS');
+    }
     if (this.organizationTelemetryRule) rule.node.addDependency(this.organizationTelemetryRule);
     return rule;
   }
 
-  /** One saved query per investigation, over the imported and the ongoing log groups together. */
+  /**
+   * The key policy of an app's key: CloudWatch Logs encrypts the ongoing CloudTrail log groups with
+   * it (this account's; with organisation stores, the member accounts' too). An imported key's
+   * policy is the user's to change.
+   */
+  private allowLogsToUseKey(key: kms.IKey, organization: boolean, allRegions: boolean): void {
+    const stack = Stack.of(this);
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsForOngoingCloudTrailLogGroups',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs', account: organization ? '*' : stack.account, resource: 'log-group', resourceName: 'aws/cloudtrail/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }));
+    if (allRegions) {
+      warn(this, 'ongoingEncryptionKeyOneRegion', `ongoingEncryptionKey is a key of one region (${stack.region}), and a store collects events of every region, so its rule covers ` +
+        'every region: CloudWatch Logs can use the key only for the log groups of its own region. Check the rule\'s log groups in the other regions, or set multiRegionEnabled: false where a store is single-region.');
+    }
+  }
+
+  /**
+   * One saved query per investigation, over the imported and the ongoing log groups together; past
+   * Logs Insights' 50 log groups per query, one per 50 (`<title> (2 of 3)`), each over the ongoing
+   * groups and its share of the imported ones.
+   */
   private saveQueries(folder: string): logs.CfnQueryDefinition[] {
-    const logGroupNames = [...this.historyLogGroupNames, ...this.ongoingLogGroupNames];
-    return INVESTIGATION_QUERIES.map((q) => new logs.CfnQueryDefinition(this, `Query${q.id}`, {
-      name: `${folder}/${q.title}`,
+    const perPart = STACK_LIMITS.logGroupsPerQueryDefinition - this.ongoingLogGroupNames.length;
+    const parts: string[][] = [];
+    for (let i = 0; i === 0 || i < this.historyLogGroupNames.length; i += perPart) {
+      parts.push([...this.historyLogGroupNames.slice(i, i + perPart), ...this.ongoingLogGroupNames]);
+    }
+    return INVESTIGATION_QUERIES.flatMap((q) => parts.map((logGroupNames, k) => new logs.CfnQueryDefinition(this, k === 0 ? `Query${q.id}` : `Query${q.id}Part${k + 1}`, {
+      name: parts.length === 1 ? `${folder}/${q.title}` : `${folder}/${q.title} (${k + 1} of ${parts.length})`,
       queryString: q.logsInsights,
       logGroupNames,
-    }));
+    })));
   }
 }

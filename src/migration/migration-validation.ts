@@ -3,8 +3,9 @@
  * and what is valid. Tokens are never judged by their shape; nothing depends on today's date.
  */
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { CloudTrailLakeMigrationProps, MigrationOrganizationOptions } from './cloudtrail-lake-migration';
+import type { CloudTrailLakeMigrationProps, MigrationCentralizationOptions, MigrationOrganizationOptions } from './cloudtrail-lake-migration';
 import { checkRoleName } from './member-delivery-reader';
 import { parseEventDataStoreArn } from '../event-data-store-import/validation';
 import { TELEMETRY_RULE_NAME } from '../telemetry-evaluation/contract';
@@ -51,7 +52,9 @@ export function checkMigrationProps(props: CloudTrailLakeMigrationProps): void {
     props.centralization.sourceRegions?.forEach((r, i) => checkRegion(`centralization.sourceRegions[${i}]`, r));
     if (props.centralization.sourceRegions?.length === 0) throw new Error('centralization.sourceRegions must not be empty; leave it out for the stack\'s region');
     if (props.centralization.backupRegion !== undefined) checkRegion('centralization.backupRegion', props.centralization.backupRegion);
+    checkCentralizationKeys(props.centralization);
   }
+  checkOngoingDestination(props);
   const folder = props.queryFolder;
   if (folder !== undefined && !Token.isUnresolved(folder) && (folder.length === 0 || folder.length > 100)) {
     throw new Error(`queryFolder must be 1 to 100 characters, got ${JSON.stringify(props.queryFolder)}`);
@@ -188,4 +191,43 @@ function checkAdoptedRuleNames(names: string[] | undefined): void {
       throw new Error(`adoptTelemetryRuleNames[${i}] must be a telemetry rule name (1 to 100 letters, digits and hyphens), got ${JSON.stringify(name)}`);
     }
   });
+}
+
+/** The telemetry rule's destination: retention in the API's range, a key given as a key ARN. */
+function checkOngoingDestination(props: CloudTrailLakeMigrationProps): void {
+  const days = props.ongoingRetention;
+  if (days !== undefined && !Token.isUnresolved(days) && (days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS)) {
+    throw new Error(`ongoingRetention must be ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS} days (the telemetry rule's RetentionInDays), got ${days}` +
+      (days === RetentionDays.INFINITE ? ' (RetentionDays.INFINITE, which renders 9999): telemetry rules cannot keep events forever; use RetentionDays.TEN_YEARS for the longest' : ''));
+  }
+  const key = props.ongoingEncryptionKey;
+  const aliasName = (key as { aliasName?: unknown } | undefined)?.aliasName;
+  if (typeof aliasName === 'string') {
+    throw new Error(`ongoingEncryptionKey must be a KMS key, not an alias (${aliasName}): the telemetry rule's KmsKeyArn takes a key ARN ` +
+      '(arn:<partition>:kms:<region>:<account>:key/<key id>); use kms.Key.fromKeyArn');
+  }
+  const keyArn = key?.keyArn;
+  if (keyArn !== undefined && !Token.isUnresolved(keyArn) && !KEY_ARN.test(keyArn)) {
+    throw new Error(`ongoingEncryptionKey must be a KMS key given by its key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>): the telemetry rule's KmsKeyArn takes no alias, got ${keyArn}`);
+  }
+}
+
+/** A telemetry rule destination keeps events 1..3653 days (the API's range). */
+const MIN_RETENTION_DAYS = 1;
+const MAX_RETENTION_DAYS = 3653;
+/** The pattern of TelemetryDestinationConfiguration.KmsKeyArn. */
+const KEY_ARN = /^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-)?[a-f0-9-]+$/;
+
+/**
+ * A destination key encrypts every copy (the rule's EncryptionScope), the backup copy included:
+ * KMS keys are regional, so the backup region needs its own key.
+ */
+function checkCentralizationKeys(c: MigrationCentralizationOptions): void {
+  if (c.backupKmsKeyArn !== undefined && c.backupRegion === undefined) {
+    throw new Error('centralization.backupKmsKeyArn is given but backupRegion is not: set backupRegion (the key\'s region), or leave backupKmsKeyArn out');
+  }
+  if (c.destinationKmsKeyArn !== undefined && c.backupRegion !== undefined && c.backupKmsKeyArn === undefined) {
+    throw new Error(`centralization.backupKmsKeyArn is required with destinationKmsKeyArn and backupRegion (${c.backupRegion}): the backup copy would otherwise ` +
+      `be encrypted with a key owned by AWS. Give a customer managed key of account ${c.destinationAccountId} in ${c.backupRegion} (KMS keys are regional).`);
+  }
 }

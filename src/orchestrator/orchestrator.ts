@@ -14,16 +14,16 @@ import { OrchestratorFunction } from './orchestrator-function';
 import { ImportHandlerOptions } from './orchestrator-options';
 import { KeyPermissions, keyStatement } from '../event-data-store-import/import-source';
 import { acknowledgeRule, acknowledgeWildcards, WildcardJustification } from '../shared/compliance';
+import { checkStackLimits, policyCharacters } from '../shared/stack-limits';
 import { TelemetryEvaluationScope } from '../telemetry-evaluation/contract';
 
 const ORCHESTRATOR_ID = 'cdk-eventdatastore-import.Orchestrator';
 
-/** Managed policies hold at most 6,144 characters: start a new one well before that. */
-const POLICY_CHARACTER_BUDGET = 5_500;
-/** A resolved ARN is at most about this long; tokens are counted at this size. */
-const ARN_CHARACTERS = 130;
-/** A reference inside a literal ARN (partition, account, an event data store ID): at most this long. */
-const REFERENCE_CHARACTERS = 40;
+/**
+ * Managed policies hold at most 6,144 characters (whitespace not counted): a chunk is filled up to
+ * this, measured as the limits check measures (references at their longest resolved length).
+ */
+const POLICY_CHARACTER_BUDGET = 6_000;
 
 /** How often the orchestrator looks at the slots and at a running import, unless set. */
 export const DEFAULT_POLL_INTERVAL = Duration.minutes(5);
@@ -48,9 +48,15 @@ const DESTINATION_LOG_STREAMS: WildcardJustification = {
 };
 const DELETE_LOG_GROUP: WildcardJustification = {
   actions: ['logs:DeleteLogGroup'],
-  resource: '.*:log-group:\\*aws/cloudtrail/[^*]+(:\\*)?',
+  resource: '.*:log-group:\\*aws/cloudtrail/[^*]+\\*',
   reason: 'Names one destination log group per event data store of a RemovalPolicy.DESTROY import: the leading * covers both spellings of its name '
-    + '(aws/cloudtrail/<id> and /aws/cloudtrail/<id>), the trailing :* the log group ARN form IAM evaluates.',
+    + '(aws/cloudtrail/<id> and /aws/cloudtrail/<id>), the trailing * both ARN forms IAM evaluates (name, and name:*), in one resource per store.',
+};
+const IMPORT_ROLES: WildcardJustification = {
+  actions: ['iam:PassRole'],
+  resource: 'arn:.*:iam::.*:role/cdk-eventdatastore-import/[0-9A-F]{8}/\\*',
+  reason: 'The import roles of this stack, all under an IAM path of their own (one per stack, account and region): one statement for every store '
+    + 'instead of one role ARN per store; the roles trust only cloudtrail.amazonaws.com and each is allowed its own store.',
 };
 const ONGOING_LOG_GROUPS: WildcardJustification = {
   actions: ['logs:FilterLogEvents'],
@@ -101,6 +107,12 @@ const TELEMETRY_EVALUATION_ACTIONS: WildcardJustification = {
   reason: 'observabilityadmin:GetTelemetryEvaluationStatus, StartTelemetryEvaluation, ListTelemetryRules (the check for conflicting CloudTrail rules) and their ' +
     'ForOrganization variants have no resource type in IAM: * is the only resource they accept.',
 };
+const ENABLE_TRUSTED_ACCESS: WildcardJustification = {
+  actions: ['organizations:EnableAWSServiceAccess'],
+  resource: '\\*',
+  reason: 'organizations:EnableAWSServiceAccess has no resource type in IAM: * is the only resource it accepts; the condition organizations:ServicePrincipal '
+    + 'allows it for CloudWatch telemetry config (observabilityadmin.amazonaws.com) only.',
+};
 /** The services whose service-linked roles StartTelemetryEvaluation creates. */
 const TELEMETRY_SERVICE_NAMES = ['observabilityadmin.amazonaws.com', 'telemetry-enablement.observabilityadmin.amazonaws.com'];
 const TELEMETRY_SERVICE_LINKED_ROLES: WildcardJustification = {
@@ -144,6 +156,10 @@ export class Orchestrator extends Construct {
   public readonly handlerRole: iam.Role;
   public readonly handlerLogGroup: logs.LogGroup;
   private readonly handlerPolicies: PolicyChunks;
+  /** The deploy-time function: it waits for every policy chunk, so a resource that waits for it needs no dependency per chunk. */
+  private readonly handler: lambda.IFunction;
+  /** The IAM path of the stack's own import roles: iam:PassRole names the path, not each role. */
+  private readonly importRolePath: string;
   /** The policies that name the state machine: the function cannot wait for them (a cycle), the resources do. */
   private readonly orchestrationPolicy: iam.ManagedPolicy;
   private readonly importRoles = new Map<string, ImportRole>();
@@ -157,6 +173,10 @@ export class Orchestrator extends Construct {
     super(scope, id);
     this.options = resolveOptions(options);
     this.createdBy = createdBy;
+    const stackOf = Stack.of(this);
+    // Unique to the stack in its account and region (an environment-agnostic stack: to its name).
+    this.importRolePath = `/cdk-eventdatastore-import/${shortHash(JSON.stringify(stackOf.resolve([stackOf.stackName, stackOf.account, stackOf.region])))}/`;
+    checkStackLimits(this);
     const { vpc, vpcSubnets, logRetention, logEncryptionKey, reservedConcurrentExecutions, environmentEncryption } = this.options;
     const { ledgerEncryptionKey } = this.options;
     if (logEncryptionKey) allowCloudWatchLogsToUseKey(logEncryptionKey);
@@ -182,7 +202,7 @@ export class Orchestrator extends Construct {
     });
     this.handlerLogGroup = new logs.LogGroup(this, 'HandlerLogs', logGroupProps);
     this.handlerPolicies = new PolicyChunks(this, 'HandlerPolicy', this.handlerRole,
-      [IMPORT_ACTIONS, STORE_KEY_ALIAS, DELETE_LOG_GROUP, ...(vpc ? [VPC_ACCESS] : [])]);
+      [IMPORT_ACTIONS, IMPORT_ROLES, STORE_KEY_ALIAS, DELETE_LOG_GROUP, ...(vpc ? [VPC_ACCESS] : [])]);
     // The four import actions have no resource type: `*` is the only resource they accept.
     this.handlerPolicies.add(new iam.PolicyStatement({ actions: IMPORT_ACTIONS.actions, resources: ['*'] }));
     this.handlerPolicies.add(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.handlerLogGroup.logGroupArn] }));
@@ -216,6 +236,7 @@ export class Orchestrator extends Construct {
       environmentEncryption,
     });
     handler.node.addDependency(this.handlerPolicies.dependable);
+    this.handler = handler;
     const cfnHandler = handler.node.defaultChild as lambda.CfnFunction;
     acknowledgeRule(cfnHandler, 'AwsSolutions-L1',
       'The orchestrator function runs on the Node.js runtime its bundle is built and tested for, pinned by each release of cdk-eventdatastore-import; newer runtimes come with library updates.');
@@ -269,9 +290,13 @@ export class Orchestrator extends Construct {
     }
   }
 
-  /** Everything a custom resource must wait for before it runs, and that must outlive it. */
+  /**
+   * Everything a custom resource must wait for before it runs, and that must outlive it. The
+   * function stands for its policy chunks (it depends on each of them): one dependency per
+   * resource, not one per chunk, so the template grows linearly with the imports.
+   */
   public get dependable(): IDependable {
-    return new DependencyGroup(this.handlerPolicies.dependable, this.orchestrationPolicy, this.stateMachine, this.ledger);
+    return new DependencyGroup(this.handler, this.orchestrationPolicy, this.stateMachine, this.ledger);
   }
 
   /**
@@ -284,26 +309,22 @@ export class Orchestrator extends Construct {
     const key = JSON.stringify(Stack.of(this).resolve(source.eventDataStoreArn));
     let role = this.importRoles.get(key);
     if (!role) {
-      role = new ImportRole(this, `ImportRole${shortHash(key)}`, source);
+      role = new ImportRole(this, `ImportRole${shortHash(key)}`, source, this.importRolePath);
       this.importRoles.set(key, role);
-      this.allowPassRole(role.role);
+      this.allowPassImportRoles();
     }
     return role;
   }
 
-  /**
-   * iam:PassRole on the import role, for CloudTrail. The condition is `IfExists` and names both
-   * services: no AWS page shows which value CreateImportTask passes in iam:PassedToService (or
-   * whether it sets the key at all), and a wrong guess would deny every import; the resource stays
-   * pinned to the role, and the role's trust policy already admits only CloudTrail.
-   */
+  /** iam:PassRole on the stack's own import roles: their path, one statement however many stores. */
+  private allowPassImportRoles(): void {
+    const roles = Stack.of(this).formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${this.importRolePath.slice(1)}*` });
+    this.addOnce('pass:import-roles', passRoleStatement(roles));
+  }
+
+  /** iam:PassRole on a role the user brings (see {@link passRoleStatement}), by its ARN. */
   public allowPassRole(role: iam.IRole): void {
-    this.addOnce(`pass:${role.roleArn}`, new iam.PolicyStatement({
-      sid: 'PassImportRole',
-      actions: ['iam:PassRole'],
-      resources: [role.roleArn],
-      conditions: { StringEqualsIfExists: { 'iam:PassedToService': ['cloudtrail.amazonaws.com', 'logs.amazonaws.com'] } },
-    }));
+    this.addOnce(`pass:${role.roleArn}`, passRoleStatement(role.roleArn));
   }
 
   /** The caller of CreateImportTask must itself be able to read the source (and its key); GetEventDataStore checks its retention. */
@@ -318,12 +339,14 @@ export class Orchestrator extends Construct {
   }
 
   /** Under RemovalPolicy.DESTROY: logs:DeleteLogGroup on the store's destination log group, and nothing else. */
-  public allowDeleteLogGroup(eventDataStoreArn: string, eventDataStoreId: string, region: string | undefined, account: string | undefined): void {
-    // One pattern for both spellings of the name (`aws/cloudtrail/<id>`, `/aws/cloudtrail/<id>`).
+  public allowDeleteLogGroup(eventDataStoreArn: string, eventDataStoreId: string, where: StoreEnvironment): void {
+    // One pattern for both spellings of the name (`aws/cloudtrail/<id>`, `/aws/cloudtrail/<id>`) and both
+    // ARN forms (`<name>`, `<name>:*`): one resource per store keeps DESTROY within the policy quotas
+    // up to CloudFormation's 500 resources. Store IDs have a fixed length, so `<id>*` adds only names that extend it.
     const logGroup = Stack.of(this).formatArn({
-      service: 'logs', region, account, resource: 'log-group', resourceName: `*aws/cloudtrail/${eventDataStoreId}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      partition: where.partition, region: where.region, account: where.account, service: 'logs', resource: 'log-group', resourceName: `*aws/cloudtrail/${eventDataStoreId}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.addOnce(`destroy:${eventDataStoreArn}`, new iam.PolicyStatement({ actions: DELETE_LOG_GROUP.actions, resources: [logGroup, `${logGroup}:*`] }));
+    this.addOnce(`destroy:${eventDataStoreArn}`, new iam.PolicyStatement({ actions: DELETE_LOG_GROUP.actions, resources: [logGroup] }));
   }
 
   /**
@@ -347,7 +370,7 @@ export class Orchestrator extends Construct {
         conditions: { StringEquals: { 'iam:AWSServiceName': TELEMETRY_SERVICE_NAMES } },
       }));
       acknowledgeWildcards(this.telemetryEvaluationPolicy.node.defaultChild as iam.CfnManagedPolicy,
-        [TELEMETRY_EVALUATION_ACTIONS, TELEMETRY_SERVICE_LINKED_ROLES]);
+        [TELEMETRY_EVALUATION_ACTIONS, TELEMETRY_SERVICE_LINKED_ROLES, ENABLE_TRUSTED_ACCESS]);
     }
     if (!this.granted.has(`telemetry:${scope}`)) {
       this.granted.add(`telemetry:${scope}`);
@@ -358,17 +381,27 @@ export class Orchestrator extends Construct {
           `observabilityadmin:ListTelemetryRules${suffix}`],
         resources: ['*'],
       }));
+      if (scope === 'ORGANIZATION') {
+        // Starting the organisation's evaluation enables trusted access when it is not on yet, and is
+        // denied (AccessDenied) without this; for CloudWatch telemetry config only.
+        this.telemetryEvaluationPolicy.addStatements(new iam.PolicyStatement({
+          sid: 'EnableTrustedAccessForTelemetryConfig',
+          actions: ENABLE_TRUSTED_ACCESS.actions,
+          resources: ['*'],
+          conditions: { StringEquals: { 'organizations:ServicePrincipal': TELEMETRY_SERVICE_NAMES[0] } },
+        }));
+      }
     }
     return this.telemetryEvaluationPolicy;
   }
 
   /** The function tells the import's topic when the import ends. */
   /** A migration's cutover and ingestion stop read the log groups its telemetry rule writes to. */
-  public allowReadOngoingEvents(logGroupNames: string[], region: string | undefined, account: string | undefined): void {
+  public allowReadOngoingEvents(logGroupNames: string[], where: StoreEnvironment): void {
     // Only a migration's stacks carry this acknowledgement (an import's templates stay as they are).
     this.handlerPolicies.justify(ONGOING_LOG_GROUPS);
     for (const name of logGroupNames) {
-      const logGroup = Stack.of(this).formatArn({ service: 'logs', region, account, resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      const logGroup = Stack.of(this).formatArn({ partition: where.partition, region: where.region, account: where.account, service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
       this.addOnce(`ongoing:${logGroup}`, new iam.PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: [logGroup, `${logGroup}:*`] }));
     }
   }
@@ -426,6 +459,13 @@ export class Orchestrator extends Construct {
   }
 }
 
+/** Where a store is, as far as its ARN says (undefined parts: the stack's). @internal */
+export interface StoreEnvironment {
+  readonly partition?: string;
+  readonly region?: string;
+  readonly account?: string;
+}
+
 /** What an import role is allowed: one store, its log group under both spellings, its key. @internal */
 export interface ImportRoleSource {
   readonly eventDataStoreArn: string;
@@ -438,9 +478,10 @@ export class ImportRole extends Construct {
   public readonly role: iam.Role;
   public readonly policy: iam.ManagedPolicy;
 
-  constructor(scope: Construct, id: string, source: ImportRoleSource) {
+  constructor(scope: Construct, id: string, source: ImportRoleSource, path: string) {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
+      path,
       assumedBy: new iam.ServicePrincipal('cloudtrail.amazonaws.com'),
       description: 'Lets CloudWatch Logs import one CloudTrail Lake event data store (CreateImportTask)',
     });
@@ -457,6 +498,21 @@ export class ImportRole extends Construct {
     if (source.keyPermissions) this.policy.addStatements(keyStatement(source.keyPermissions));
     acknowledgeWildcards(this.policy.node.defaultChild as iam.CfnManagedPolicy, [PUT_RESOURCE_POLICY, DESTINATION_LOG_STREAMS, STORE_KEY_ALIAS]);
   }
+}
+
+/**
+ * iam:PassRole for CloudTrail. The condition is `IfExists` and names both services: no AWS page
+ * shows which value CreateImportTask passes in iam:PassedToService (or whether it sets the key at
+ * all), and a wrong guess would deny every import; the resource stays pinned to the import roles,
+ * whose trust policy already admits only CloudTrail.
+ */
+function passRoleStatement(roles: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'PassImportRole',
+    actions: ['iam:PassRole'],
+    resources: [roles],
+    conditions: { StringEqualsIfExists: { 'iam:PassedToService': ['cloudtrail.amazonaws.com', 'logs.amazonaws.com'] } },
+  });
 }
 
 /** A stable short name for a store: its construct ID must not depend on declaration order. */
@@ -560,44 +616,33 @@ class PolicyChunks extends Construct {
   public add(statement: iam.PolicyStatement): void {
     const shape = JSON.stringify({ ...statement.toStatementJson(), Resource: undefined });
     const similar = this.byShape.get(shape);
-    const extra = resourcesSize(statement.resources);
-    if (similar && !similar.statement.frozen && similar.chunk.size + extra <= POLICY_CHARACTER_BUDGET) {
-      similar.statement.addResources(...statement.resources);
-      similar.chunk.size += extra;
-      return;
+    const size = policyCharacters(this, statement.toStatementJson());
+    if (similar && !similar.statement.frozen) {
+      // The merged statement's size: its resources grow by this statement's (each with a comma).
+      const extra = policyCharacters(this, statement.resources) - 1;
+      if (similar.chunk.size + extra <= POLICY_CHARACTER_BUDGET) {
+        similar.statement.addResources(...statement.resources);
+        similar.chunk.size += extra;
+        return;
+      }
     }
-    const size = estimateSize(statement);
     let chunk = this.chunks[this.chunks.length - 1];
-    if (!chunk || chunk.size + size > POLICY_CHARACTER_BUDGET) {
+    if (!chunk || chunk.size + size + 1 > POLICY_CHARACTER_BUDGET) {
       const policy = new iam.ManagedPolicy(this, this.chunks.length === 0 ? 'Default' : `Part${this.chunks.length + 1}`, { roles: [this.role] });
       acknowledgeWildcards(policy.node.defaultChild as iam.CfnManagedPolicy, [...this.justifications]);
       this.dependable.add(policy);
-      chunk = { policy, size: 0 };
+      // The document around the statements: {"Statement":[...],"Version":"2012-10-17"}.
+      chunk = { policy, size: DOCUMENT_CHARACTERS };
       this.chunks.push(chunk);
     }
     chunk.policy.addStatements(statement);
-    chunk.size += size;
+    chunk.size += size + 1;
     this.byShape.set(shape, { chunk, statement });
   }
 }
 
-function estimateSize(statement: iam.PolicyStatement): number {
-  const json = statement.toStatementJson() as { Action?: string | string[]; Condition?: unknown };
-  const actions = ([] as string[]).concat(json.Action ?? []).join(',').length;
-  return 60 + actions + resourcesSize(statement.resources) + JSON.stringify(json.Condition ?? '').length;
-}
-
-/** The resources' size once CloudFormation has resolved them: literal parts as they are, references at their longest. */
-function resourcesSize(resources: string[]): number {
-  return resources.reduce((total, resource) => total + 3 + (Token.isUnresolved(resource) ? resolvedLength(resource) : resource.length), 0);
-}
-
-function resolvedLength(value: string): number {
-  // `${Token[...]}` markers stand for references: alone, a whole ARN; inside an ARN, a partition, account or ID.
-  const literal = value.replace(/\$\{Token\[[^\]]+\]\}/g, '');
-  const references = (value.match(/\$\{Token\[[^\]]+\]\}/g) ?? []).length;
-  return literal.length + references * (literal.length > 0 ? REFERENCE_CHARACTERS : ARN_CHARACTERS);
-}
+/** `{"Statement":[],"Version":"2012-10-17"}` */
+const DOCUMENT_CHARACTERS = 40;
 
 /**
  * A role whose statements (including those aws-cdk-lib adds, such as the state machine's

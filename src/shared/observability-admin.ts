@@ -12,8 +12,8 @@
  * need only `send(operation)`'s result shape `{ Status, FailureReason }` and the SDK-like errors.
  *
  * What it does not do, unlike a generated client: retries (the caller retries, see
- * telemetry-evaluation-requests.ts), endpoint rules beyond the regional hostname (no FIPS,
- * dual-stack or ISO partitions), `endpoint_url` from the shared config file.
+ * telemetry-evaluation-requests.ts), endpoint rules beyond the regional hostname of each partition
+ * (no FIPS or dual-stack), `endpoint_url` from the shared config file.
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
@@ -192,7 +192,28 @@ export function endpointFor(region: string, env: Record<string, string | undefin
   const ignoreConfigured = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true';
   const configured = ignoreConfigured ? undefined : env.AWS_ENDPOINT_URL_OBSERVABILITYADMIN || env.AWS_ENDPOINT_URL;
   if (configured) return configured;
-  return `https://${SIGNING_NAME}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+  return `https://${SIGNING_NAME}.${region}.${dnsSuffixOf(region)}`;
+}
+
+/**
+ * Each partition's region pattern and DNS suffix, as the SDK's partitions data has them
+ * (@aws-sdk/core's util-endpoints partitions; test/telemetry-evaluation checks the table against it).
+ * A region of no known pattern is taken to be in the `aws` partition, as the SDK does.
+ */
+export const PARTITION_DNS_SUFFIXES: ReadonlyArray<{ readonly partition: string; readonly regionRegex: RegExp; readonly dnsSuffix: string }> = [
+  { partition: 'aws', regionRegex: /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
+  { partition: 'aws-cn', regionRegex: /^cn-\w+-\d+$/, dnsSuffix: 'amazonaws.com.cn' },
+  { partition: 'aws-eusc', regionRegex: /^eusc-(de)-\w+-\d+$/, dnsSuffix: 'amazonaws.eu' },
+  { partition: 'aws-iso', regionRegex: /^us-iso-\w+-\d+$/, dnsSuffix: 'c2s.ic.gov' },
+  { partition: 'aws-iso-b', regionRegex: /^us-isob-\w+-\d+$/, dnsSuffix: 'sc2s.sgov.gov' },
+  { partition: 'aws-iso-e', regionRegex: /^eu-isoe-\w+-\d+$/, dnsSuffix: 'cloud.adc-e.uk' },
+  { partition: 'aws-iso-f', regionRegex: /^us-isof-\w+-\d+$/, dnsSuffix: 'csp.hci.ic.gov' },
+  { partition: 'aws-us-gov', regionRegex: /^us-gov-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
+];
+
+/** The DNS suffix of the region's partition (`amazonaws.eu` for the European Sovereign Cloud). */
+export function dnsSuffixOf(region: string): string {
+  return PARTITION_DNS_SUFFIXES.find((p) => p.regionRegex.test(region))?.dnsSuffix ?? 'amazonaws.com';
 }
 
 /**

@@ -264,8 +264,11 @@ function organizationHints(target: Target, problems: OrganizationProblem[]): str
           `from the management account: ${enable} (trusted access), then \`aws organizations register-delegated-administrator --account-id ${target.account} ` +
           '--service-principal observabilityadmin.amazonaws.com`; or use scope ACCOUNT for this account alone.';
       default:
-        return 'Trusted access for CloudWatch telemetry config is not enabled in the organization: from the management account run ' +
-          `${enable} (it also creates the AWSServiceRoleForObservabilityAdmin service-linked role), then deploy again.`;
+        return 'Trusted access for CloudWatch telemetry config is not enabled in the organization, and the start could not enable it (the construct allows the ' +
+          'function organizations:EnableAWSServiceAccess for observabilityadmin.amazonaws.com: a service control policy or permissions boundary may deny it, ' +
+          `or this is not the management account): from the management account run ${enable}, then deploy again. The service-linked role ` +
+          'AWSServiceRoleForObservabilityAdmin is created in the management account (the start creates it there: the function may iam:CreateServiceLinkedRole), ' +
+          'and in the member accounts automatically once trusted access is on.';
     }
   });
 }

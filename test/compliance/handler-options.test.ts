@@ -112,8 +112,13 @@ describe('defaults (no handler options)', () => {
   });
 
   test('each import waits for (and outlives) the function\'s policies, its store\'s import role policy, the state machine and the ledger', () => {
+    // The function stands for its role's policy chunks: it depends on each of them.
+    const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function'));
+    const chunks = idsOf(template, 'AWS::IAM::ManagedPolicy', /^cdkeventdatastoreimportOrchestratorHandlerPolicy/);
+    expect(template.toJSON().Resources[functionId].DependsOn).toEqual(expect.arrayContaining(chunks));
     const shared = [
-      ...idsOf(template, 'AWS::IAM::ManagedPolicy', /^cdkeventdatastoreimportOrchestrator(HandlerPolicy|OrchestrationPolicy)/),
+      functionId,
+      ...idsOf(template, 'AWS::IAM::ManagedPolicy', /^cdkeventdatastoreimportOrchestratorOrchestrationPolicy/),
       ...Object.keys(template.findResources('AWS::StepFunctions::StateMachine')),
       ...Object.keys(template.findResources('AWS::DynamoDB::Table')),
     ];

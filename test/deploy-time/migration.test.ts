@@ -83,6 +83,11 @@ describe('the cutover', () => {
     s.world.logs.addLogEvents(DATA_EVENTS, [{ timestamp: data }]);
     await until(() => created().length === 1, 30_000);
     expect(created()[0].importFilter).toEqual({ endEventTime: data + OVERLAP_MS });
+    // What the README states of the overlap: the group whose first event came last duplicates the overlap,
+    // the earlier group the overlap plus the difference of the two first events.
+    const end = created()[0].importFilter!.endEventTime!;
+    expect(end - data).toBe(OVERLAP_MS);
+    expect(end - management).toBe(OVERLAP_MS + (data - management));
   });
 
   // Whether a delivered event's timestamp is its eventTime or its delivery time, and in which order

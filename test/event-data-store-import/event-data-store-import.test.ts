@@ -14,7 +14,7 @@ function minimal(stack: Stack, id = 'Import', extra: Partial<ConstructorParamete
 }
 
 function logGroupArn(name: string) {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:logs:${REGION}:${ACCOUNT}:log-group:${name}`]] };
+  return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
 }
 
 describe('the custom resource', () => {
@@ -74,15 +74,33 @@ describe('the custom resource', () => {
     minimal(stack, 'Import', { removalPolicy: RemovalPolicy.DESTROY });
     const t = template(stack);
     const [resource] = Object.values(t.findResources('Custom::EventDataStoreImport'));
+    const [functionId] = Object.keys(t.findResources('AWS::Lambda::Function'));
+    const handlerFunction = t.toJSON().Resources[functionId];
+    const policies = Object.keys(t.findResources('AWS::IAM::ManagedPolicy'));
+    // The function stands for the handler role's policy chunks: it depends on each of them.
+    const chunks = policies.filter((id) => id.includes('HandlerPolicy'));
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) expect(handlerFunction.DependsOn).toContain(chunk);
     // The state machine's own policy comes with the state machine (it depends on its role).
     const needed = [
-      ...Object.keys(t.findResources('AWS::IAM::ManagedPolicy')).filter((id) => !id.includes('StateMachineRole')),
+      functionId,
+      ...policies.filter((id) => id.includes('OrchestrationPolicy') || id.includes('ImportRole')),
       ...Object.keys(t.findResources('AWS::DynamoDB::Table')),
       ...Object.keys(t.findResources('AWS::StepFunctions::StateMachine')),
     ];
-    for (const logicalId of needed) {
-      expect(resource.DependsOn).toContain(logicalId);
+    expect([...resource.DependsOn].sort()).toEqual([...needed].sort());
+  });
+
+  test('each resource has the same few dependencies however many imports (the template grows linearly)', () => {
+    const stack = newStack();
+    for (let i = 0; i < 60; i++) {
+      minimal(stack, `Import${i}`, { source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(STORE_ID, `store-${i}`)), removalPolicy: RemovalPolicy.DESTROY });
     }
+    const t = template(stack);
+    expect(Object.keys(t.findResources('AWS::IAM::ManagedPolicy')).filter((id) => id.includes('HandlerPolicy')).length).toBeGreaterThan(1);
+    const dependsOn = Object.values(t.findResources('Custom::EventDataStoreImport')).map((r) => r.DependsOn.length);
+    // The function, the orchestration policy, the ledger, the state machine, the store's import role policy.
+    expect(new Set(dependsOn)).toEqual(new Set([5]));
   });
 
   test('the record ID is the physical ID; the import\'s own attributes exist only when the deployment waits for it', () => {
@@ -354,16 +372,34 @@ describe('the handler role', () => {
     });
   });
 
-  test('may pass only the import role, under a condition that cannot deny every import (IfExists, both service values)', () => {
+  test('may pass only the stack\'s import roles (their own IAM path), under a condition that cannot deny every import (IfExists, both service values)', () => {
     const stack = newStack();
     minimal(stack);
-    expect(handlerStatements(stack)).toContainEqual({
+    minimal(stack, 'Other', { source: ImportSource.fromEventDataStoreArn(STORE_ARN.replace(STORE_ID, 'other-store')) });
+    const t = template(stack);
+    const paths = Object.values(t.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'cloudtrail.amazonaws.com' } }] } } }))
+      .map((r) => r.Properties.Path);
+    expect(paths).toHaveLength(2);
+    expect(new Set(paths).size).toBe(1);
+    expect(paths[0]).toMatch(/^\/cdk-eventdatastore-import\/[0-9A-F]{8}\/$/);
+    // One statement for every store: the path, not one role ARN per store.
+    const passRole = handlerStatements(stack).filter((s) => s.Action === 'iam:PassRole');
+    expect(passRole).toEqual([{
       Sid: 'PassImportRole',
       Effect: 'Allow',
       Action: 'iam:PassRole',
-      Resource: { 'Fn::GetAtt': [expect.stringMatching(/ImportRole/), 'Arn'] },
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role${paths[0]}*`]] },
       Condition: { StringEqualsIfExists: { 'iam:PassedToService': ['cloudtrail.amazonaws.com', 'logs.amazonaws.com'] } },
-    });
+    }]);
+  });
+
+  test('the import roles\' path is the stack\'s own: another stack of the app gets another', () => {
+    const pathOf = (name: string) => {
+      const stack = newStack(name);
+      minimal(stack);
+      return Object.values(template(stack).findResources('AWS::IAM::Role')).map((r) => r.Properties.Path).find((p) => p !== undefined);
+    };
+    expect(pathOf('First')).not.toEqual(pathOf('Second'));
   });
 
   test('may read the store (the caller of CreateImportTask must) and its retention (checked on Create)', () => {
@@ -384,6 +420,8 @@ describe('the handler role', () => {
     const wildcards = statements.filter((s) => JSON.stringify(s.Resource).includes('*'));
     expect(wildcards.map((s) => s.Action)).toEqual([
       ['logs:CreateImportTask', 'logs:DescribeImportTasks', 'logs:DescribeImportTaskBatches', 'logs:CancelImportTask'],
+      // The stack's own import roles, by their path.
+      'iam:PassRole',
       // The executions of its own state machine.
       ['states:DescribeExecution', 'states:StopExecution'],
     ]);
@@ -399,8 +437,8 @@ describe('the handler role', () => {
     expect(handlerStatements(destroyed)).toContainEqual({
       Effect: 'Allow',
       Action: 'logs:DeleteLogGroup',
-      // Both spellings of the name (aws/cloudtrail/<id> and /aws/cloudtrail/<id>), that log group only.
-      Resource: [logGroupArn(`*aws/cloudtrail/${STORE_ID}`), logGroupArn(`*aws/cloudtrail/${STORE_ID}:*`)],
+      // Both spellings of the name (aws/cloudtrail/<id> and /aws/cloudtrail/<id>) and both ARN forms (<name>, <name>:*), in one resource.
+      Resource: logGroupArn(`*aws/cloudtrail/${STORE_ID}*`),
     });
   });
 

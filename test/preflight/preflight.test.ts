@@ -532,7 +532,7 @@ describe('a deployed stack (--stack)', () => {
     const resolver = new TemplateResolver(readTemplate(dir), { partition: 'aws', region: REGION, account: ACCOUNT, physicalIds: new Map(Object.entries(physicalIds)) });
     const [declared] = declaredImports(resolver, new Map());
     expect([...simulated].sort()).toEqual([handlerRoleOf(templateRoles(resolver))!.arn, declared.roleArn].sort());
-    expect(declared.roleArn).toMatch(new RegExp(`^arn:aws:iam::${ACCOUNT}:role/${STACK}-`));
+    expect(declared.roleArn).toMatch(new RegExp(`^arn:aws:iam::${ACCOUNT}:role/cdk-eventdatastore-import/[0-9A-F]{8}/${STACK}-`));
     expect(fx.cloudFormation.calls.map((c) => c.operation)).toEqual(['DescribeStacks', 'GetTemplate', 'ListStackResources']);
   });
 

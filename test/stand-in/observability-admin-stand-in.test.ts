@@ -3,9 +3,13 @@
  * the stand-in with the known secret), real HTTP on loopback, the SDK-shaped errors that
  * src/shared/aws-errors.ts reads.
  */
+// The SDK clients' own endpoint data (a dependency of every bundled client): what the partition table is checked against.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { partition as sdkPartition } from '@aws-sdk/core/client';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ObservabilityAdminStandIn } from './observability-admin-stand-in';
 import { classifyError, describeFailure, errorName } from '../../src/shared/aws-errors';
-import { endpointFor, ObservabilityAdminClient, ObservabilityAdminServiceError } from '../../src/shared/observability-admin';
+import { dnsSuffixOf, endpointFor, ObservabilityAdminClient, ObservabilityAdminServiceError, PARTITION_DNS_SUFFIXES } from '../../src/shared/observability-admin';
 
 const CREDENTIALS = { accessKeyId: 'AKIDSTANDIN', secretAccessKey: 'stand-in-secret' };
 
@@ -131,5 +135,18 @@ describe('from the environment, like an SDK client', () => {
     expect(endpointFor('eu-west-1', { AWS_ENDPOINT_URL: 'http://a', AWS_ENDPOINT_URL_OBSERVABILITYADMIN: 'http://b' })).toBe('http://b');
     expect(endpointFor('eu-west-1', { AWS_ENDPOINT_URL_OBSERVABILITYADMIN: 'http://b', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }))
       .toBe('https://observabilityadmin.eu-west-1.amazonaws.com');
+    // The European Sovereign Cloud has a DNS suffix of its own.
+    expect(endpointFor('eusc-de-east-1', {})).toBe('https://observabilityadmin.eusc-de-east-1.amazonaws.eu');
+    expect(endpointFor('us-gov-west-1', {})).toBe('https://observabilityadmin.us-gov-west-1.amazonaws.com');
+  });
+
+  test('each region\'s DNS suffix is the one the SDK\'s partitions data gives', () => {
+    const regions = RegionInfo.regions.map((r) => r.name);
+    expect(regions).toContain('eusc-de-east-1');
+    for (const region of regions) {
+      const sdk = sdkPartition(region);
+      expect(`${region}: ${dnsSuffixOf(region)}`).toBe(`${region}: ${sdk.dnsSuffix}`);
+      expect(PARTITION_DNS_SUFFIXES.find((p) => p.regionRegex.test(region))?.partition).toBe(sdk.name);
+    }
   });
 });

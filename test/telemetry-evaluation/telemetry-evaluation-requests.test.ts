@@ -290,6 +290,10 @@ test('organization, trusted access not enabled: FAILED with the command that ena
   expect(answer.Status).toBe('FAILED');
   expect(answer.Reason).toMatch(/Trusted access for CloudWatch telemetry config is not enabled/);
   expect(answer.Reason).toContain('`aws organizations enable-aws-service-access --service-principal observabilityadmin.amazonaws.com`');
+  // Who creates the service-linked role: the start, in the management account; AWS, in the members, once trusted access is on.
+  expect(answer.Reason).toMatch(/AWSServiceRoleForObservabilityAdmin is created in the management account \(the start creates it there/);
+  expect(answer.Reason).toMatch(/in the member accounts automatically once trusted access is on/);
+  expect(answer.Reason).not.toMatch(/enable-aws-service-access[^.]*\(it also creates/);
 });
 
 test('organization: started and RUNNING, the account scope untouched', async () => {

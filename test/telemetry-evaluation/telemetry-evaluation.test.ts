@@ -87,6 +87,14 @@ test('the organization scope: the ForOrganization actions', () => {
       ],
       Resource: '*',
     },
+    // Starting it enables trusted access when it is not on yet (AccessDenied without it), for CloudWatch telemetry config only.
+    {
+      Sid: 'EnableTrustedAccessForTelemetryConfig',
+      Effect: 'Allow',
+      Action: 'organizations:EnableAWSServiceAccess',
+      Resource: '*',
+      Condition: { StringEquals: { 'organizations:ServicePrincipal': 'observabilityadmin.amazonaws.com' } },
+    },
   ]);
 });
 
@@ -101,7 +109,7 @@ test('one per stack and scope; both scopes share the function and one policy', (
   template.resourceCountIs('AWS::Lambda::Function', 1);
   const [, policy] = telemetryPolicy(template);
   expect(policy.Properties.PolicyDocument.Statement.map((st: any) => st.Sid)).toEqual(
-    ['CreateTelemetryServiceLinkedRoles', 'TelemetryEvaluationAccount', 'TelemetryEvaluationForOrganization']);
+    ['CreateTelemetryServiceLinkedRoles', 'TelemetryEvaluationAccount', 'TelemetryEvaluationForOrganization', 'EnableTrustedAccessForTelemetryConfig']);
   // Another stack has its own.
   const other = new Stack(s.node.root as App, 'Other', { env: { account: ACCOUNT, region: 'eu-west-1' } });
   expect(TelemetryEvaluation.of(other, 'ACCOUNT')).not.toBe(first);
@@ -114,9 +122,12 @@ test('the custom resource waits for the telemetry policy and the orchestrator (a
   const [policyId] = telemetryPolicy(template);
   const [resource] = Object.values(template.findResources('Custom::TelemetryEvaluation')) as any[];
   expect(resource.DependsOn).toEqual(expect.arrayContaining([policyId]));
+  // The function stands for the handler role's policy chunks (it depends on each): one dependency, not one per chunk.
+  const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function'));
   const handlerPolicies = Object.keys(template.findResources('AWS::IAM::ManagedPolicy')).filter((id) => id.includes('HandlerPolicy'));
   expect(handlerPolicies.length).toBeGreaterThan(0);
-  expect(resource.DependsOn).toEqual(expect.arrayContaining(handlerPolicies));
+  expect(resource.DependsOn).toEqual(expect.arrayContaining([functionId]));
+  expect(template.toJSON().Resources[functionId].DependsOn).toEqual(expect.arrayContaining(handlerPolicies));
 });
 
 test('shares the orchestrator with the imports of the stack, whose handler options must match', () => {

@@ -233,8 +233,8 @@ test('a hand-over refused after its retries (StartExecution denied for a while) 
   const [imp] = s.world.logs.createdImports();
   const watches = entries('Watch');
   await until(() => watches() >= POLLS_PER_EXECUTION - 20, 600_000);
-  // Denied well past the HandOver task's own retries (the old definition failed the record here).
-  s.world.stepFunctions.refuseNext(40, 'StartExecution');
+  // Refused well past the HandOver task's own retries (the old definition failed the record here).
+  s.world.stepFunctions.refuseNext(40, 'StartExecution', 'StateMachineDeleting');
   const retried = entries('HandOverRetried?');
   await until(() => retried() >= 1, 600_000);
   await until(() => s.world.stepFunctions.executions.length >= 2, 600_000);

@@ -321,7 +321,8 @@ export class StepFunctionsStandIn {
     const refusal = this.refusals.find((r) => r.operation === operation && r.remaining > 0);
     if (refusal) {
       refusal.remaining--;
-      throw new ServiceError(refusal.code, `User is not authorized to perform: states:${operation} (stand-in fault)`);
+      const message = refusal.code === 'AccessDeniedException' ? `User is not authorized to perform: states:${operation}` : `${operation} refused`;
+      throw new ServiceError(refusal.code, `${message} (stand-in fault)`);
     }
     switch (operation) {
       case 'StartExecution': {

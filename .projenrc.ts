@@ -125,6 +125,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // replays) spend much of their time in compressed waits, not on the CPU. On 2 cores that is
       // 2 workers instead of 1 (the whole suite in band). docs/BENCHMARKS.md, "Test suite timings".
       maxWorkers: '100%',
+      // Beside another worker on a loaded machine, a hook that synthesizes a stack and starts dynalite
+      // took over jest's default 5 s (six files of test:latest-cdk failed so at load 8.7).
+      testTimeout: 30_000,
       snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
       // The bundled handler is tested, but its coverage is the SDK's: count the sources only.

@@ -131,6 +131,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Quiet output on every supported Node.js version, and Node 22's Promise.withResolvers
       // (aws-local-stepfunctions v3 calls it) on Node 20: see test/setup/.
       setupFiles: ['<rootDir>/test/setup/env.ts', '<rootDir>/test/setup/polyfills.ts'],
+      // The handler bundle (and, on a fresh clone, the jsii build) the tests load: built when
+      // missing, the bundle also when src/ is newer, so `npx projen test` works right after `npm ci`.
+      globalSetup: '<rootDir>/test/setup/build.ts',
+      // One worker per core, not jest's default of one fewer: the slowest files (the deploy-time
+      // replays) spend much of their time in compressed waits, not on the CPU. On 2 cores that is
+      // 2 workers instead of 1 (the whole suite in band). docs/BENCHMARKS.md, "Test suite timings".
+      maxWorkers: '100%',
+      // Beside another worker on a loaded machine, a hook that synthesizes a stack and starts dynalite
+      // took over jest's default 5 s (six files of test:latest-cdk failed so at load 8.7).
+      testTimeout: 30_000,
       snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
       // The bundled handler is tested, but its coverage is the SDK's: count the sources only.
@@ -211,10 +221,15 @@ project.gitignore.exclude(
 project.gitignore.include('vendor/*.tgz');
 const INTEG_OFFLINE = ['--language', 'typescript', '--parallel-regions', 'us-east-1'];
 const integ = project.tasks.tryFind('integ')!;
+// integ-runner runs each test with `node -r ts-node/register`: transpile only (the type check took
+// most of its minute per test; eslint's typed rules and the jest run load the same files).
+const TRANSPILE_ONLY = { TS_NODE_TRANSPILE_ONLY: 'true' };
 integ.reset();
+for (const [k, v] of Object.entries(TRANSPILE_ONLY)) integ.env(k, v);
 integ.execArgs(['integ-runner', '$@', ...INTEG_OFFLINE], { receiveArgs: true });
 project.addTask('integ:snapshot', {
   description: 'Rewrite the integ snapshots WITHOUT deploying (after an intended template change; unverified against AWS)',
+  env: TRANSPILE_ONLY,
   steps: [{ execArgs: ['integ-runner', '$@', ...INTEG_OFFLINE, '--update-on-failed', '--dry-run'], receiveArgs: true }],
 });
 

@@ -76,10 +76,20 @@ function main(): void {
     process.stdout.write(report);
   } else {
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, report);
+    fs.writeFileSync(out, report + keptSections(out));
     log(`wrote ${path.relative(process.cwd(), out)}`);
   }
   log(`done in ${durationSeconds.toFixed(0)} s`);
+}
+
+/**
+ * Sections of the existing document that the benchmarks do not measure and so keep as they are:
+ * "## Test suite timings" (measured by hand, see its text), up to the next "## " heading.
+ */
+function keptSections(file: string): string {
+  if (!fs.existsSync(file)) return '';
+  const match = /^## Test suite timings\n[\s\S]*?(?=^## |(?![\s\S]))/m.exec(fs.readFileSync(file, 'utf8'));
+  return match ? `\n${match[0].trimEnd()}\n` : '';
 }
 
 function machine(loadBefore: number): Machine {

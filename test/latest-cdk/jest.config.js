@@ -16,10 +16,15 @@
  * pass records its snapshots in a throwaway directory (snapshot-resolver.js; run with `--no-ci`)
  * instead of comparing them: every other assertion runs as usual. Inline snapshots are not
  * redirected: do not use them for templates.
+ *
+ * Which files: the representative subset select.js computes (every test file that loads
+ * aws-cdk-lib, except the deploy-time replays whose decisions are the bundle's); the first pass runs
+ * them all. `node test/latest-cdk/select.js` lists the files left out.
  */
 const path = require('path');
 
 const { root, latest } = require('./paths');
+const { leftOut } = require('./select');
 const modules = path.join(latest, 'node_modules');
 const base = require(path.join(root, 'package.json')).jest;
 
@@ -33,6 +38,10 @@ module.exports = {
     '^constructs$': path.join(modules, 'constructs'),
     '^constructs/(.*)$': `${path.join(modules, 'constructs')}/$1`,
   },
+  testPathIgnorePatterns: [
+    ...(base.testPathIgnorePatterns ?? []),
+    ...leftOut().map((file) => `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+  ],
   snapshotResolver: path.join(__dirname, 'snapshot-resolver.js'),
   // The main pass collects coverage and writes test-reports/; this one only reports.
   collectCoverage: false,

@@ -116,8 +116,9 @@ describe('the README\'s migration example', () => {
         library.MigrationSource.fromEventDataStore(new cloudtrail.CfnEventDataStore(s, 'OrgStore', { organizationEnabled: true })),
         library.MigrationSource.fromEventDataStore(new cloudtrail.CfnEventDataStore(s, 'Store', {})),
       ],
-      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '111111111111' },
+      organization: { organizationId: 'o-a1b2c3d4e5', managementAccountId: '111111111111', memberAccountIds: ['222222222222'] },
       stopLakeIngestion: true,
+      cutoverRegions: ['eu-west-1'],
       removalPolicy: RemovalPolicy.DESTROY,
       ongoingEncryptionKey: new kms.Key(s, 'Key'),
     });

@@ -40,6 +40,9 @@ export function acknowledgeRule(resource: CfnResource, id: string, reason: strin
  * and 2359), the same record written directly: the metadata entry that cdk-nag v3 reads.
  */
 function acknowledgeV3(resource: CfnResource, id: string, reason: string): void {
+  // Validations run on every synthesis of the app (the stack-limit check renders the template too): acknowledge once.
+  const acknowledged = resource.node.metadata.some((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && m.data?.[id] === reason);
+  if (acknowledged) return;
   if (id.split('::').length <= 2) {
     Validations.of(resource).acknowledge({ id, reason });
   } else {

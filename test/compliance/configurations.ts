@@ -128,6 +128,7 @@ export const MIGRATION_CONFIGURATIONS: Record<string, (stack: Stack) => void> = 
         sourceRegions: ['us-east-1', 'us-west-2'],
         destinationKmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
         backupRegion: 'eu-central-1',
+        backupKmsKeyArn: 'arn:aws:kms:eu-central-1:222222222222:key/5678abcd-12ab-34cd-56ef-1234567890ab',
       },
     });
   },
